@@ -1,0 +1,27 @@
+"""Domain errors raised by the graph layer; the API and the CLI map them at their edges."""
+
+from __future__ import annotations
+
+
+class CxGraphError(Exception):
+    """Base class of every error cxgraph raises on purpose."""
+
+
+class EngineStartError(CxGraphError):
+    """The embedded engine could not be started; the message says why and what to do."""
+
+
+class EngineUnavailable(CxGraphError):
+    """The graph engine did not answer."""
+
+
+class QueryError(CxGraphError):
+    """The engine refused or failed a query."""
+
+
+class UnknownQuery(CxGraphError):
+    """No named query has this name."""
+
+
+class NotFound(CxGraphError):
+    """The requested entity does not exist."""

@@ -1,0 +1,93 @@
+"""The Neo4j 5 backend, through the official driver; reads are routed to readers."""
+
+from __future__ import annotations
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, Query, RoutingControl
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from ontology.model import Schema, load_schema
+from queries.ddl import neo4j_statements
+from queries.errors import EngineUnavailable, QueryError
+from queries.store import GraphStore, Params, Result, plain
+
+
+class Neo4jStore(GraphStore):
+    """A graph in one Neo4j database (single server, cluster or Aura)."""
+
+    engine = "neo4j"
+
+    def __init__(
+        self, driver: AsyncDriver, database: str, *, timeout_s: float, schema: Schema | None = None
+    ) -> None:
+        super().__init__()
+        self._driver = driver
+        self._database = database
+        self._timeout_s = timeout_s
+        self._schema = schema or load_schema()
+
+    @classmethod
+    async def open(
+        cls, uri: str, user: str, password: str, database: str = "neo4j", *, timeout_s: float = 30.0
+    ) -> Neo4jStore:
+        """Connect and check that the server answers."""
+        driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
+        try:
+            await driver.verify_connectivity()
+        except (ServiceUnavailable, OSError) as exc:
+            await driver.close()
+            raise EngineUnavailable(f"Neo4j at {uri} did not answer: {exc}") from exc
+        except Neo4jError as exc:
+            await driver.close()
+            raise EngineUnavailable(f"Neo4j at {uri} refused the connection: {exc}") from exc
+        return cls(driver, database, timeout_s=timeout_s)
+
+    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
+        try:
+            records, summary, keys = await self._driver.execute_query(
+                Query(text, timeout=self._timeout_s),  # type: ignore[arg-type]
+                dict(params),
+                database_=self._database,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+            )
+        except ServiceUnavailable as exc:
+            raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
+        except Neo4jError as exc:
+            raise QueryError(exc.message or str(exc)) from exc
+        rows = [{key: plain(record[key]) for key in keys} for record in records]
+        engine_ms = float(
+            (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+        )
+        c = summary.counters
+        counters = {
+            "nodes_created": c.nodes_created,
+            "nodes_deleted": c.nodes_deleted,
+            "relationships_created": c.relationships_created,
+            "relationships_deleted": c.relationships_deleted,
+            "properties_set": c.properties_set,
+        }
+        return Result(rows, engine_ms, counters)
+
+    async def schema_statements(self) -> list[str]:
+        records, _, _ = await self._driver.execute_query(
+            "SHOW CONSTRAINTS YIELD name RETURN name",
+            database_=self._database,
+            routing_=RoutingControl.READ,
+        )
+        existing = {r["name"] for r in records}
+        return [ddl for ddl in neo4j_statements(self._schema) if ddl.split()[2] not in existing]
+
+    async def apply_schema(self) -> list[str]:
+        statements = await self.schema_statements()
+        for ddl in statements:
+            await self._driver.execute_query(ddl, database_=self._database)
+        return statements
+
+    async def ping(self) -> bool:
+        try:
+            await self._driver.verify_connectivity()
+        except (Neo4jError, ServiceUnavailable, OSError):
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self._driver.close()

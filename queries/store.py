@@ -1,0 +1,151 @@
+"""One interface to the graph, whichever engine holds it.
+
+The rest of cxgraph talks to a `GraphStore`: `read` and `write` run one named query (a
+write in one transaction), `write_rows` sends rows in batches through one named
+`UNWIND $rows` query. Results are plain Python values — dicts, lists, strings, numbers,
+booleans, None — identical from both engines; nodes, relationships and paths are refused.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from queries.errors import QueryError
+from queries.registry import NamedQuery, get_query
+
+Row = dict[str, Any]
+Params = Mapping[str, Any]
+
+DEFAULT_BATCH_SIZE = 5000
+
+QueryListener = Callable[[str, float, float], None]
+"""Called after each query with its name, the engine's time and the wall time (ms)."""
+
+
+@dataclass
+class QueryStats:
+    """Counts of the engine round trips a store made, and the engine's own time for them."""
+
+    round_trips: int = 0
+    engine_ms: float = 0.0
+    by_query: dict[str, int] = field(default_factory=dict)
+
+    def record(self, name: str, engine_ms: float) -> None:
+        """Count one round trip of the named query."""
+        self.round_trips += 1
+        self.engine_ms += engine_ms
+        self.by_query[name] = self.by_query.get(name, 0) + 1
+
+
+@dataclass(frozen=True)
+class Result:
+    """Rows of one query and the time the engine itself reports for it."""
+
+    rows: list[Row]
+    engine_ms: float
+    counters: Mapping[str, int] = field(default_factory=dict)
+
+
+class GraphStore(ABC):
+    """A connection to one graph; subclasses implement `_run` and the schema DDL."""
+
+    engine: str
+    """Short name of the engine: `falkordb` or `neo4j`."""
+
+    def __init__(self) -> None:
+        self.stats = QueryStats()
+        self.listeners: list[QueryListener] = []
+
+    async def read(self, name: str, params: Params | None = None) -> list[Row]:
+        """Rows of the named read query; the engine refuses it if it writes."""
+        return (await self.execute(get_query(name), params or {}, write=False)).rows
+
+    async def write(self, name: str, params: Params | None = None) -> Result:
+        """Run the named query in one write transaction; its rows and the engine's counters."""
+        return await self.execute(get_query(name), params or {}, write=True)
+
+    async def write_rows(
+        self,
+        name: str,
+        rows: Iterable[Row],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        params: Params | None = None,
+    ) -> int:
+        """Send `rows` as `$rows` to the named query in batches; returns how many rows went.
+
+        Each batch is one transaction; the caller owns atomicity across batches.
+        """
+        query = get_query(name)
+        sent = 0
+        batch: list[Row] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                await self.execute(query, {**(params or {}), "rows": batch}, write=True)
+                sent += len(batch)
+                batch = []
+        if batch:
+            await self.execute(query, {**(params or {}), "rows": batch}, write=True)
+            sent += len(batch)
+        return sent
+
+    async def execute(self, query: NamedQuery, params: Params, *, write: bool) -> Result:
+        """Run one query, counting it; every query of every caller passes here."""
+        started = time.perf_counter()
+        try:
+            result = await self._run(query.text, params, write=write)
+        except QueryError as exc:
+            raise QueryError(f"query {query.name}: {exc}") from exc
+        self.stats.record(query.name, result.engine_ms)
+        for listener in self.listeners:
+            listener(query.name, result.engine_ms, (time.perf_counter() - started) * 1000)
+        return result
+
+    @abstractmethod
+    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
+        """Send one query to the engine and return plain rows."""
+
+    @abstractmethod
+    async def schema_statements(self) -> list[str]:
+        """The DDL statements that `apply_schema` would run now (those not yet applied)."""
+
+    @abstractmethod
+    async def apply_schema(self) -> list[str]:
+        """Create the constraints and indexes the ontology asks for; returns those created.
+
+        Idempotent: a second call creates nothing.
+        """
+
+    async def after_bulk_load(self) -> None:
+        """Called once a large load has been written; engines tidy up here."""
+
+    @abstractmethod
+    async def ping(self) -> bool:
+        """True when the engine answers."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release the connection (and stop an engine this store started)."""
+
+
+def plain(value: Any) -> Any:
+    """Turn an engine value into a plain Python value, refusing graph objects."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence):
+        return [plain(v) for v in value]
+    to_native = getattr(value, "to_native", None)
+    if callable(to_native):  # neo4j.time values
+        return to_native()
+    if hasattr(value, "isoformat"):  # datetime.date / datetime from FalkorDB
+        return value
+    raise QueryError(
+        f"a query returned a {type(value).__name__}; return plain values or map projections"
+    )
