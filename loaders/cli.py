@@ -1,0 +1,152 @@
+"""The `cxgraph` command: serve the API, load sources, manage the schema."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from loaders.pipeline import READERS, LoadReport, Source, demo_sources, load, load_demo_if_empty
+from loaders.records import LoadFailed
+from queries.connect import store_session
+from queries.errors import CxGraphError
+from queries.settings import get_store_settings
+from queries.store import GraphStore
+
+app = typer.Typer(
+    name="cxgraph",
+    help="cxgraph: customer journeys and the organisation behind them, in one graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+schema_app = typer.Typer(help="Constraints and indexes generated from the ontology.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
+    """Run `work` against the configured store; domain errors become one clear line."""
+
+    async def main() -> T:
+        async with store_session(get_store_settings()) as store:
+            return await work(store)
+
+    try:
+        return asyncio.run(main())
+    except LoadFailed as failed:
+        err.print(f"[bold red]Nothing was loaded:[/] {len(failed.problems)} problem(s)")
+        for problem in failed.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except CxGraphError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _print_report(report: LoadReport, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(report.as_dict()))
+        return
+    table = Table(title=f"Loaded ({report.run_id})")
+    table.add_column("written")
+    table.add_column("count", justify="right")
+    for label, count in sorted(report.nodes.items()):
+        table.add_row(f"(:{label})", str(count))
+    for rel_type, count in sorted(report.relationships.items()):
+        table.add_row(f"[:{rel_type}]", str(count))
+    out.print(table)
+
+
+@app.command("load")
+def load_command(
+    kind: Annotated[
+        str,
+        typer.Argument(help=f"Kind of source: {', '.join(READERS)}, or demo for the demo company."),
+    ],
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to load, as one load.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Validate FILES as one load and write them into the graph (nothing on any error)."""
+    if kind == "demo":
+        sources = demo_sources()
+    elif kind in READERS:
+        if not files:
+            raise typer.BadParameter("give at least one file", param_hint="FILES")
+        for path in files:
+            if not path.is_file():
+                raise typer.BadParameter(f"{path} is not a file", param_hint="FILES")
+        sources = [Source(kind, path) for path in files]
+    else:
+        raise typer.BadParameter(
+            f"unknown kind {kind!r}; choose one of {', '.join([*READERS, 'demo'])}",
+            param_hint="KIND",
+        )
+
+    async def work(store: GraphStore) -> LoadReport:
+        await store.apply_schema()
+        return await load(store, sources)
+
+    _print_report(_with_store(work), as_json)
+
+
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Create the constraints and indexes that are missing (idempotent)."""
+    created = _with_store(lambda store: store.apply_schema())
+    for statement in created:
+        out.print(statement, highlight=False)
+    out.print(f"{len(created)} created; the schema is up to date.")
+
+
+@schema_app.command("show")
+def schema_show() -> None:
+    """Print the constraints and indexes that `schema apply` would create."""
+    for statement in _with_store(lambda store: store.schema_statements()):
+        out.print(statement, highlight=False)
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool, typer.Option(help="Load the demo company into an empty graph and allow anonymous access.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the GraphQL API (and GraphiQL) over HTTP."""
+    import os
+
+    import uvicorn
+
+    settings = get_store_settings()
+
+    async def prepare() -> None:
+        async with store_session(settings) as store:
+            await store.apply_schema()
+            if demo and (report := await load_demo_if_empty(store)) is not None:
+                _print_report(report, as_json=False)
+
+    try:
+        asyncio.run(prepare())
+    except CxGraphError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    if demo:
+        os.environ["CXGRAPH_DEMO"] = "true"
+    out.print(
+        f"cxgraph on {settings.engine} — open http://{host}:{port}/graphql"
+        + (" (demo mode: anonymous access allowed)" if demo else "")
+    )
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+__all__ = ["app", "demo_sources"]
