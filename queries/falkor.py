@@ -81,6 +81,14 @@ class FalkorStore(GraphStore):
         counters = {key: int(getattr(result, attr)) for key, attr in _COUNTERS.items()}
         return Result(rows, float(result.run_time_ms), counters)
 
+    async def explain(self, text: str, params: Params | None = None) -> list[str]:
+        """The engine's plan for `text`, which it parses and plans without running it."""
+        try:
+            plan = await self._graph.explain(text, dict(params or {}))
+        except RedisError as exc:
+            raise QueryError(str(exc)) from exc
+        return [str(line) for line in plan.plan]
+
     async def _existing_indexes(self) -> set[str]:
         try:
             result = await self._graph.list_indices()

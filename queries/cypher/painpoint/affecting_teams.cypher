@@ -15,49 +15,43 @@
 //   via     map           {id, name, label} of that element
 //   path    list<map>     {id, name, label} from the pain point to the team
 //   rollUp  list<map>     all properties of the team's parent units, nearest first
-CALL {
-  MATCH (pp:PainPoint {id: $id})-[:OCCURS_AT]->(tp:Touchpoint)<-[:OWNS]-(team:Team)
-  RETURN team.id AS teamId, 'touchpoint_owner' AS role, 'customer' AS layer,
-         {id: tp.id, name: tp.name, label: 'Touchpoint'} AS via,
-         [{id: pp.id, name: pp.name, label: 'PainPoint'},
-          {id: tp.id, name: tp.name, label: 'Touchpoint'}] AS trail
-  UNION ALL
-  MATCH (pp:PainPoint {id: $id})-[:OCCURS_AT]->(tp:Touchpoint)<-[:SUPPORTS]-(p:Process)
-  MATCH chain = (p)-[:PART_OF*0..]->(anc:Process)<-[r:OWNS|PERFORMS]-(team:Team)
-  RETURN team.id AS teamId,
-         CASE type(r) WHEN 'OWNS' THEN 'process_owner' ELSE 'process_performer' END AS role,
-         anc.layer AS layer,
-         {id: anc.id, name: anc.name, label: 'Process'} AS via,
-         [{id: pp.id, name: pp.name, label: 'PainPoint'},
-          {id: tp.id, name: tp.name, label: 'Touchpoint'}]
-         + [n IN nodes(chain)[..-1] | {id: n.id, name: n.name, label: 'Process'}] AS trail
-  UNION ALL
-  MATCH (pp:PainPoint {id: $id})-[:OCCURS_AT]->(tp:Touchpoint)<-[:SUPPORTS]-(p:Process)
-  MATCH (p)-[:USES]->(s:System)<-[:OWNS]-(team:Team)
-  RETURN team.id AS teamId, 'system_owner' AS role, 'system' AS layer,
-         {id: s.id, name: s.name, label: 'System'} AS via,
-         [{id: pp.id, name: pp.name, label: 'PainPoint'},
-          {id: tp.id, name: tp.name, label: 'Touchpoint'},
-          {id: p.id, name: p.name, label: 'Process'},
-          {id: s.id, name: s.name, label: 'System'}] AS trail
-  UNION ALL
-  MATCH (pp:PainPoint {id: $id})-[:OCCURS_AT]->(tp:Touchpoint)<-[:SUPPORTS]-(s:System)
-  MATCH (s)<-[:OWNS]-(team:Team)
-  RETURN team.id AS teamId, 'system_owner' AS role, 'system' AS layer,
-         {id: s.id, name: s.name, label: 'System'} AS via,
-         [{id: pp.id, name: pp.name, label: 'PainPoint'},
-          {id: tp.id, name: tp.name, label: 'Touchpoint'},
-          {id: s.id, name: s.name, label: 'System'}] AS trail
-}
-// Nodes do not survive a CALL subquery on every engine: look the team up again by id.
-WITH DISTINCT teamId, role, layer, via, trail
-MATCH (team:Team {id: teamId})
+MATCH (pp:PainPoint {id: $id})-[:OCCURS_AT]->(tp:Touchpoint)
+WITH pp, tp, [{id: pp.id, name: pp.name, label: 'PainPoint'},
+              {id: tp.id, name: tp.name, label: 'Touchpoint'}] AS start
+OPTIONAL MATCH (tp)<-[:OWNS]-(owner:Team)
+WITH pp, tp, start,
+     collect({teamId: owner.id, role: 'touchpoint_owner', layer: 'customer',
+              via: {id: tp.id, name: tp.name, label: 'Touchpoint'}, trail: start}) AS owners
+OPTIONAL MATCH chain = (tp)<-[:SUPPORTS]-(:Process)-[:PART_OF*0..]->(anc:Process)
+                       <-[r:OWNS|PERFORMS]-(team:Team)
+WITH pp, tp, start, owners,
+     collect({teamId: team.id,
+              role: CASE type(r) WHEN 'OWNS' THEN 'process_owner' ELSE 'process_performer' END,
+              layer: anc.layer,
+              via: {id: anc.id, name: anc.name, label: 'Process'},
+              trail: start + [n IN nodes(chain)[1..-1] | {id: n.id, name: n.name, label: 'Process'}]
+             }) AS processes
+OPTIONAL MATCH (tp)<-[:SUPPORTS]-(p:Process)-[:USES]->(s:System)<-[:OWNS]-(team:Team)
+WITH pp, tp, start, owners, processes,
+     collect({teamId: team.id, role: 'system_owner', layer: 'system',
+              via: {id: s.id, name: s.name, label: 'System'},
+              trail: start + [{id: p.id, name: p.name, label: 'Process'},
+                              {id: s.id, name: s.name, label: 'System'}]}) AS used
+OPTIONAL MATCH (tp)<-[:SUPPORTS]-(s:System)<-[:OWNS]-(team:Team)
+WITH owners, processes, used,
+     collect({teamId: team.id, role: 'system_owner', layer: 'system',
+              via: {id: s.id, name: s.name, label: 'System'},
+              trail: start + [{id: s.id, name: s.name, label: 'System'}]}) AS direct
+UNWIND owners + processes + used + direct AS inv
+WITH DISTINCT inv
+WHERE inv.teamId IS NOT NULL
+MATCH (team:Team {id: inv.teamId})
 OPTIONAL MATCH up = (team)-[:PART_OF*1..]->(parent:Team)
-WITH team, role, layer, via, trail, parent, length(up) AS depth
+WITH team, inv, parent, length(up) AS depth
 ORDER BY depth
-WITH team, role, layer, via, trail, collect(parent {.*}) AS rollUp
-RETURN team {.*} AS team, role, layer, via,
-       trail + [{id: team.id, name: team.name, label: 'Team'}] AS path, rollUp
+WITH team, inv, collect(parent {.*}) AS rollUp
+RETURN team {.*} AS team, inv.role AS role, inv.layer AS layer, inv.via AS via,
+       inv.trail + [{id: team.id, name: team.name, label: 'Team'}] AS path, rollUp
 ORDER BY CASE layer
            WHEN 'customer' THEN 0 WHEN 'frontstage' THEN 1 WHEN 'backstage' THEN 2
            WHEN 'support' THEN 3 ELSE 4
