@@ -1,0 +1,201 @@
+"""The ontology parses, follows cxgraph's conventions, and its shapes judge data correctly."""
+
+from __future__ import annotations
+
+import pytest
+from pyshacl import validate
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+
+from ontology.model import (
+    CX,
+    SHAPES_FILE,
+    OntologyError,
+    load_schema,
+    ontology_graph,
+    read_schema,
+)
+
+EX = Namespace("https://example.org/kestrel/")
+
+
+def test_turtle_parses_and_every_term_is_documented() -> None:
+    graph = ontology_graph()
+    schema = read_schema(graph)
+    for node_type in schema.node_types.values():
+        assert node_type.title and node_type.comment, node_type.label
+    for rel in schema.relationship_types.values():
+        assert rel.title and rel.comment, rel.type
+        assert rel.type == rel.type.upper()
+    for node_type in schema.node_types.values():
+        for prop in node_type.properties.values():
+            assert prop.title and prop.comment, prop.name
+
+
+def test_design_sketch_is_covered() -> None:
+    schema = load_schema()
+    expected_labels = {
+        "Customer", "Persona", "Segment", "Journey", "Stage", "Touchpoint", "Channel",
+        "CustomerNeed", "PainPoint", "Feedback", "Measurement", "Process", "System", "Team",
+        "Person", "Opportunity", "LoadRun",
+    }  # fmt: skip
+    assert schema.labels == expected_labels
+    triples = set(schema.endpoints())
+    for triple in [
+        ("Customer", "HAS_PERSONA", "Persona"),
+        ("Customer", "IN_SEGMENT", "Segment"),
+        ("Journey", "FOR_PERSONA", "Persona"),
+        ("Journey", "HAS_STAGE", "Stage"),
+        ("Stage", "HAS_TOUCHPOINT", "Touchpoint"),
+        ("Touchpoint", "NEXT", "Touchpoint"),
+        ("Touchpoint", "VIA", "Channel"),
+        ("Touchpoint", "ADDRESSES", "CustomerNeed"),
+        ("PainPoint", "OCCURS_AT", "Touchpoint"),
+        ("Feedback", "ABOUT", "Touchpoint"),
+        ("Feedback", "GIVEN_BY", "Customer"),
+        ("Feedback", "EVIDENCES", "PainPoint"),
+        ("Measurement", "OF", "Touchpoint"),
+        ("Measurement", "OF", "Stage"),
+        ("Measurement", "OF", "Journey"),
+        ("Process", "SUPPORTS", "Touchpoint"),
+        ("Process", "PART_OF", "Process"),
+        ("Process", "HANDS_OFF_TO", "Process"),
+        ("Process", "USES", "System"),
+        ("System", "SUPPORTS", "Touchpoint"),
+        ("System", "DEPENDS_ON", "System"),
+        ("Team", "PART_OF", "Team"),
+        ("Person", "MEMBER_OF", "Team"),
+        ("Person", "REPORTS_TO", "Person"),
+        ("Person", "LEADS", "Team"),
+        ("Team", "OWNS", "Journey"),
+        ("Team", "OWNS", "Touchpoint"),
+        ("Team", "OWNS", "Process"),
+        ("Team", "OWNS", "System"),
+        ("Team", "OWNS", "Opportunity"),
+        ("Team", "PERFORMS", "Process"),
+        ("Opportunity", "ADDRESSES", "PainPoint"),
+    ]:
+        assert triple in triples
+    # Pairing is exact: a touchpoint cannot address a pain point.
+    assert ("Touchpoint", "ADDRESSES", "PainPoint") not in triples
+    assert schema.node_types["Process"].properties["layer"].allowed == (
+        "frontstage",
+        "backstage",
+        "support",
+    )
+    assert "mobile_app" in (schema.node_types["Channel"].properties["kind"].allowed or ())
+    assert set(schema.provenance_properties) == {"source", "loadRun"}
+
+
+def test_alignment_with_published_vocabularies() -> None:
+    graph = ontology_graph()
+    org = Namespace("http://www.w3.org/ns/org#")
+    prov = Namespace("http://www.w3.org/ns/prov#")
+    subclass = URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    subprop = URIRef("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
+    assert (CX.Team, subclass, org.OrganizationalUnit) in graph
+    assert (CX.MEMBER_OF, subprop, org.memberOf) in graph
+    assert (CX.LoadRun, subclass, prov.Activity) in graph
+    assert (CX.Channel, subclass, URIRef("https://schema.org/ServiceChannel")) in graph
+
+
+def test_a_shape_naming_an_undeclared_property_is_refused() -> None:
+    graph = ontology_graph()
+    shape = next(graph.subjects(URIRef("http://www.w3.org/ns/shacl#targetClass"), CX.Team))
+    bogus = Graph()
+    bogus.parse(
+        data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <{shape}> sh:property [ sh:path <{CX}colour> ; sh:datatype <{XSD.string}> ] .
+        """,
+        format="turtle",
+    )
+    with pytest.raises(OntologyError, match="colour"):
+        read_schema(graph + bogus)
+
+
+def _shapes() -> Graph:
+    return Graph().parse(SHAPES_FILE, format="turtle") + ontology_graph()
+
+
+def _kestrel() -> Graph:
+    g = Graph()
+    g.add((EX.web, RDF.type, CX.Team))
+    g.add((EX.web, CX.id, Literal("team-web")))
+    g.add((EX.web, CX.name, Literal("Web & CMS")))
+    g.add((EX.web, CX.kind, Literal("team")))
+    g.add((EX.pricing, RDF.type, CX.Process))
+    g.add((EX.pricing, CX.id, Literal("proc-3.4.1")))
+    g.add((EX.pricing, CX.name, Literal("Publish prices")))
+    g.add((EX.pricing, CX.code, Literal("3.4.1")))
+    g.add((EX.pricing, CX.layer, Literal("frontstage")))
+    g.add((EX.web, CX.PERFORMS, EX.pricing))
+    g.add((EX.pp, RDF.type, CX.PainPoint))
+    g.add((EX.pp, CX.id, Literal("pp-hidden-fees")))
+    g.add((EX.pp, CX.name, Literal("Fees only visible at checkout")))
+    g.add((EX.pp, CX.severity, Literal(4)))
+    g.add((EX.pp, CX.OCCURS_AT, EX.tp))
+    g.add((EX.tp, RDF.type, CX.Touchpoint))
+    g.add((EX.tp, CX.id, Literal("tp-compare")))
+    g.add((EX.tp, CX.name, Literal("Compare plans")))
+    g.add((EX.tp, CX.order, Literal(1)))
+    g.add((EX.tp, CX.VIA, EX.web_channel))
+    g.add((EX.web_channel, RDF.type, CX.Channel))
+    g.add((EX.web_channel, CX.id, Literal("ch-web")))
+    g.add((EX.web_channel, CX.name, Literal("Website")))
+    g.add((EX.web_channel, CX.kind, Literal("web")))
+    g.add((EX.stage, RDF.type, CX.Stage))
+    g.add((EX.stage, CX.id, Literal("st-explore")))
+    g.add((EX.stage, CX.name, Literal("Explore")))
+    g.add((EX.stage, CX.order, Literal(1)))
+    g.add((EX.stage, CX.HAS_TOUCHPOINT, EX.tp))
+    g.add((EX.journey, RDF.type, CX.Journey))
+    g.add((EX.journey, CX.id, Literal("j-switch")))
+    g.add((EX.journey, CX.name, Literal("Switching")))
+    g.add((EX.journey, CX.HAS_STAGE, EX.stage))
+    return g
+
+
+def _check(data: Graph) -> tuple[bool, str]:
+    conforms, _, text = validate(data, shacl_graph=_shapes(), ont_graph=None, inference="none")
+    return bool(conforms), str(text)
+
+
+def test_shapes_accept_good_data() -> None:
+    conforms, report = _check(_kestrel())
+    assert conforms, report
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # required property missing
+        (lambda g: g.remove((EX.web, CX.name, None)), "cx:name"),
+        # value outside an enumeration
+        (lambda g: g.set((EX.pricing, CX.layer, Literal("middle"))), "middle"),
+        # value outside a range
+        (lambda g: g.set((EX.pp, CX.severity, Literal(9))), "9"),
+        # wrong datatype
+        (lambda g: g.set((EX.tp, CX.order, Literal("first"))), "cx:order"),
+        # relationship to the wrong class
+        (lambda g: g.set((EX.pp, CX.OCCURS_AT, EX.web)), "cx:OCCURS_AT"),
+        # required relationship missing
+        (lambda g: g.remove((EX.tp, CX.VIA, None)), "cx:VIA"),
+        # malformed process code
+        (lambda g: g.set((EX.pricing, CX.code, Literal("3.x"))), "3.x"),
+        # a touchpoint in two stages
+        (lambda g: g.add((EX.stage2, CX.HAS_TOUCHPOINT, EX.tp)), "HAS_TOUCHPOINT"),
+    ],
+)
+def test_shapes_reject_bad_data_with_readable_messages(change: object, expected: str) -> None:
+    data = _kestrel()
+    if expected == "HAS_TOUCHPOINT":
+        data.add((EX.stage2, RDF.type, CX.Stage))
+        data.add((EX.stage2, CX.id, Literal("st-buy")))
+        data.add((EX.stage2, CX.name, Literal("Buy")))
+        data.add((EX.stage2, CX.order, Literal(2)))
+        data.add((EX.journey, CX.HAS_STAGE, EX.stage2))
+    change(data)  # type: ignore[operator]
+    conforms, report = _check(data)
+    assert not conforms
+    assert expected in report
+    assert "Message:" in report
