@@ -74,7 +74,9 @@ class TeamInvolvement:
     path: list[strawberry.ID] = strawberry.field(
         description="Ids from the pain point to the team: the evidence path."
     )
-    steps: list[PathStep] = strawberry.field(description="The evidence path, with names and labels.")
+    steps: list[PathStep] = strawberry.field(
+        description="The evidence path, with names and labels."
+    )
     roll_up: list[Team] = strawberry.field(description="Parent units of the team, nearest first.")
 
 

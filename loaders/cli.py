@@ -25,7 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-schema_app = typer.Typer(help="Constraints and indexes generated from the ontology.", no_args_is_help=True)
+schema_app = typer.Typer(
+    help="Constraints and indexes generated from the ontology.", no_args_is_help=True
+)
 app.add_typer(schema_app, name="schema")
 
 out = Console()
@@ -117,7 +119,8 @@ def schema_show() -> None:
 @app.command()
 def serve(
     demo: Annotated[
-        bool, typer.Option(help="Load the demo company into an empty graph and allow anonymous access.")
+        bool,
+        typer.Option(help="Load the demo company into an empty graph and allow anonymous access."),
     ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

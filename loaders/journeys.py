@@ -26,7 +26,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
-    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping = _Mapping({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     return mapping
 
@@ -40,7 +40,10 @@ _FIELDS: dict[str, dict[str, str]] = {
     "Channel": {"id": "id", "name": "name", "kind": "kind"},
     "CustomerNeed": {"id": "id", "name": "name", "description": "description"},
     "Journey": {
-        "id": "id", "name": "name", "description": "description", "verified_at": "verifiedAt",
+        "id": "id",
+        "name": "name",
+        "description": "description",
+        "verified_at": "verifiedAt",
     },
     "Stage": {"id": "id", "name": "name", "description": "description"},
     "Touchpoint": {
@@ -53,15 +56,24 @@ _FIELDS: dict[str, dict[str, str]] = {
         "verified_at": "verifiedAt",
     },
     "PainPoint": {
-        "id": "id", "name": "name", "description": "description", "severity": "severity",
+        "id": "id",
+        "name": "name",
+        "description": "description",
+        "severity": "severity",
         "category": "category",
     },
     "Opportunity": {
-        "id": "id", "name": "name", "description": "description", "status": "status",
+        "id": "id",
+        "name": "name",
+        "description": "description",
+        "status": "status",
         "verified_at": "verifiedAt",
     },
     "Measurement": {
-        "metric": "metric", "phase": "phase", "value": "value", "sample_size": "sampleSize",
+        "metric": "metric",
+        "phase": "phase",
+        "value": "value",
+        "sample_size": "sampleSize",
         "date": "date",
     },
 }
@@ -69,7 +81,14 @@ _LINKS: dict[str, set[str]] = {
     "Journey": {"persona", "owner", "metrics", "stages"},
     "Stage": {"metrics", "touchpoints"},
     "Touchpoint": {
-        "channel", "needs", "owner", "processes", "systems", "next", "metrics", "pain_points",
+        "channel",
+        "needs",
+        "owner",
+        "processes",
+        "systems",
+        "next",
+        "metrics",
+        "pain_points",
     },
     "Opportunity": {"owner", "addresses"},
 }
@@ -104,7 +123,9 @@ class _Reader:
         allowed = set(fields) | _LINKS.get(label, set())
         for key in item:
             if key not in allowed:
-                self.problem(item, key, f"unknown field; a {label} has {', '.join(sorted(allowed))}")
+                self.problem(
+                    item, key, f"unknown field; a {label} has {', '.join(sorted(allowed))}"
+                )
         node_type = self.schema.node_types[label]
         props: dict[str, Any] = {"id": node_id} if node_id else {}
         for key, prop in fields.items():
@@ -157,7 +178,9 @@ class _Reader:
             measurement_id = f"m-{node_id}-{metric.get('metric')}-{metric.get('phase')}"
             if self.node("Measurement", metric, measurement_id) is not None:
                 self.batch.rels.append(
-                    RelRecord("OF", "Measurement", measurement_id, label, node_id, self.origin(metric))
+                    RelRecord(
+                        "OF", "Measurement", measurement_id, label, node_id, self.origin(metric)
+                    )
                 )
 
     def items(self, doc: dict[str, Any], section: str) -> list[Any]:
@@ -189,12 +212,16 @@ class _Reader:
                 if tp_id is not None:
                     self.batch.rels.append(
                         RelRecord(
-                            "HAS_TOUCHPOINT", "Stage", stage_id, "Touchpoint", tp_id,
+                            "HAS_TOUCHPOINT",
+                            "Stage",
+                            stage_id,
+                            "Touchpoint",
+                            tp_id,
                             self.origin(touchpoint),
                         )
                     )
                     sequence.append((tp_id, touchpoint))
-        for (tp_id, touchpoint), following in zip(sequence, sequence[1:] + [None], strict=True):
+        for (tp_id, touchpoint), following in zip(sequence, [*sequence[1:], None], strict=True):
             source = ("Touchpoint", tp_id)
             if "next" in touchpoint:
                 self.link(touchpoint, "next", "NEXT", source, "Touchpoint")
@@ -233,14 +260,16 @@ class _Reader:
 
     def read(self, path: Path) -> Batch:
         try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
         except UnicodeDecodeError as exc:
             self.problem(None, None, f"not UTF-8 text: byte {exc.start} cannot be decoded")
             return self.batch
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else "?"
-            self.batch.problems.append(LoadProblem(Origin(self.file, line), f"not valid YAML: {exc}"))
+            self.batch.problems.append(
+                LoadProblem(Origin(self.file, line), f"not valid YAML: {exc}")
+            )
             return self.batch
         if not isinstance(doc, dict):
             self.problem(None, None, "expected a mapping with sections " + ", ".join(_SECTIONS))

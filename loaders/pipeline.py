@@ -99,7 +99,9 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
     started = dt.datetime.now(dt.UTC)
     report = LoadReport(f"run-{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}")
     run_props = {"kind": ",".join(sorted({s.kind for s in sources})), "agent": agent}
-    await _write_run(store, report.run_id, {**run_props, "status": "running", "startedAt": started.isoformat()})
+    await _write_run(
+        store, report.run_id, {**run_props, "status": "running", "startedAt": started.isoformat()}
+    )
 
     def provenance(record: NodeRecord | RelRecord) -> dict[str, str]:
         return {"source": origin_of[id(record)].name, "loadRun": report.run_id}
@@ -112,8 +114,14 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
 
     by_triple: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     for rel in batch.rels:
-        row = {"from": rel.source_id, "to": rel.target_id, "props": {**rel.props, **provenance(rel)}}
-        by_triple[(rel.source_label, rel.type, rel.target_label)][(rel.source_id, rel.target_id)] = row
+        row = {
+            "from": rel.source_id,
+            "to": rel.target_id,
+            "props": {**rel.props, **provenance(rel)},
+        }
+        by_triple[(rel.source_label, rel.type, rel.target_label)][
+            (rel.source_id, rel.target_id)
+        ] = row
     for (source_label, rel_type, target_label), unique in by_triple.items():
         name = upsert_relationship_name(source_label, rel_type, target_label)
         report.relationships[rel_type] += await store.write_rows(name, list(unique.values()))
@@ -131,7 +139,9 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
         report.relationships["EVIDENCES"] += int(result.rows[0]["linked"])
 
     finished = dt.datetime.now(dt.UTC).isoformat()
-    await _write_run(store, report.run_id, {**run_props, "status": "committed", "finishedAt": finished})
+    await _write_run(
+        store, report.run_id, {**run_props, "status": "committed", "finishedAt": finished}
+    )
     await store.after_bulk_load()
     return report
 

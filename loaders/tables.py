@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ontology.model import Schema
 from loaders.records import Batch, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.values import BadValue, coerce
+from ontology.model import Schema
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,9 @@ def _process_parents(batch: Batch, nodes: list[NodeRecord]) -> None:
         parent = by_code.get(parent_code)
         if parent is None:
             batch.problems.append(
-                LoadProblem(node.origin.at("code"), f"no process has the parent code {parent_code}", code)
+                LoadProblem(
+                    node.origin.at("code"), f"no process has the parent code {parent_code}", code
+                )
             )
             continue
         batch.rels.append(
@@ -78,7 +80,13 @@ def _process_parents(batch: Batch, nodes: list[NodeRecord]) -> None:
 TEAMS = TableSpec(
     "teams",
     "Team",
-    {"id": "id", "name": "name", "kind": "kind", "description": "description", "verified_at": "verifiedAt"},
+    {
+        "id": "id",
+        "name": "name",
+        "kind": "kind",
+        "description": "description",
+        "verified_at": "verifiedAt",
+    },
     {"parent": Link("PART_OF", "Team")},
 )
 PEOPLE = TableSpec(
@@ -132,7 +140,10 @@ CUSTOMERS = TableSpec(
     "customers",
     "Customer",
     {"id": "id", "name": "name", "email": "email", "since": "since"},
-    {"segment": Link("IN_SEGMENT", "Segment"), "personas": Link("HAS_PERSONA", "Persona", many=True)},
+    {
+        "segment": Link("IN_SEGMENT", "Segment"),
+        "personas": Link("HAS_PERSONA", "Persona", many=True),
+    },
 )
 FEEDBACK = TableSpec(
     "feedback",
@@ -185,7 +196,9 @@ def read_table(path: Path, spec: TableSpec, schema: Schema) -> Batch:
     for item in _csv(path, batch):
         if isinstance(item, list):
             if not item:
-                batch.problems.append(LoadProblem(Origin(name, 1), "the file is empty; expected a header row"))
+                batch.problems.append(
+                    LoadProblem(Origin(name, 1), "the file is empty; expected a header row")
+                )
                 return batch
             _check_header(name, item, spec, required_columns, batch)
             if batch.problems:
@@ -216,7 +229,11 @@ def read_table(path: Path, spec: TableSpec, schema: Schema) -> Batch:
             if not ids and column in required_columns:
                 batch.problems.append(LoadProblem(origin.at(column), "a value is required"))
             for other in ids:
-                ends = (link.other, other, spec.label, node_id) if link.incoming else (spec.label, node_id, link.other, other)
+                ends = (
+                    (link.other, other, spec.label, node_id)
+                    if link.incoming
+                    else (spec.label, node_id, link.other, other)
+                )
                 batch.rels.append(RelRecord(link.type, *ends, origin.at(column)))
     batch.nodes.extend(nodes)
     if spec.finish is not None and not batch.problems:
@@ -243,4 +260,6 @@ def _check_header(
             )
         )
     if missing := sorted(required - set(header)):
-        batch.problems.append(LoadProblem(Origin(name, 1), f"missing required column(s) {', '.join(missing)}"))
+        batch.problems.append(
+            LoadProblem(Origin(name, 1), f"missing required column(s) {', '.join(missing)}")
+        )

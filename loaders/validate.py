@@ -36,14 +36,21 @@ def check_batch(batch: Batch, schema: Schema, existing: dict[str, set[str]]) -> 
     for rel in batch.rels:
         if not schema.relationship_types[rel.type].connects(rel.source_label, rel.target_label):
             problems.append(
-                LoadProblem(rel.origin, f"a {rel.source_label} cannot {rel.type} a {rel.target_label}")
+                LoadProblem(
+                    rel.origin, f"a {rel.source_label} cannot {rel.type} a {rel.target_label}"
+                )
             )
-        for label, node_id in ((rel.source_label, rel.source_id), (rel.target_label, rel.target_id)):
+        for label, node_id in (
+            (rel.source_label, rel.source_id),
+            (rel.target_label, rel.target_id),
+        ):
             if node_id not in known[label]:
                 problems.append(LoadProblem(rel.origin, f"no {label} has this id", node_id))
     problems.extend(_cardinality(batch.rels, schema))
     for rel_type, label in (("REPORTS_TO", "Person"), ("PART_OF", "Team"), ("PART_OF", "Process")):
-        problems.extend(_cycles([r for r in batch.rels if r.type == rel_type and r.source_label == label]))
+        problems.extend(
+            _cycles([r for r in batch.rels if r.type == rel_type and r.source_label == label])
+        )
     return problems[:MAX_PROBLEMS]
 
 
@@ -66,14 +73,13 @@ def _cardinality(rels: Iterable[RelRecord], schema: Schema) -> Iterable[LoadProb
             group.append(rel)
     for (label, _, rel_type), group in seen.items():
         for endpoint in schema.relationship_types[rel_type].endpoints:
-            if endpoint.source == label and endpoint.max_count is not None:
-                if len(group) > endpoint.max_count:
-                    yield LoadProblem(
-                        group[-1].origin,
-                        f"a {label} has at most {endpoint.max_count} {rel_type}; "
-                        f"also given at {group[0].origin}",
-                        group[-1].target_id,
-                    )
+            limit = endpoint.max_count
+            if endpoint.source == label and limit is not None and len(group) > limit:
+                yield LoadProblem(
+                    group[-1].origin,
+                    f"a {label} has at most {limit} {rel_type}; also given at {group[0].origin}",
+                    group[-1].target_id,
+                )
 
 
 def _cycles(rels: list[RelRecord]) -> Iterable[LoadProblem]:
@@ -97,7 +103,7 @@ def _cycles(rels: list[RelRecord]) -> Iterable[LoadProblem]:
                 stack.append((node, index + 1))
                 nxt = edges[index].target_id
                 if state.get(nxt) == 1:
-                    cycle = path[path.index(nxt) :] + [nxt]
+                    cycle = [*path[path.index(nxt) :], nxt]
                     yield LoadProblem(
                         edges[index].origin,
                         f"{edges[index].type} forms a cycle: {' -> '.join(cycle)}",

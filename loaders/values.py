@@ -30,9 +30,8 @@ def coerce(raw: Any, spec: PropertySpec) -> Any:
             raise BadValue(f"expected at least {_num(spec.minimum)}")
         if spec.maximum is not None and value > spec.maximum:
             raise BadValue(f"expected at most {_num(spec.maximum)}")
-    if isinstance(value, str):
-        if spec.pattern is not None and not re.search(spec.pattern, value):
-            raise BadValue(f"expected text matching {spec.pattern}")
+    if isinstance(value, str) and spec.pattern is not None and not re.search(spec.pattern, value):
+        raise BadValue(f"expected text matching {spec.pattern}")
     return value
 
 

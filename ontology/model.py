@@ -14,7 +14,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Literal as RdfLiteral, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Namespace, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -167,7 +168,11 @@ def _targets(graph: Graph, shape: Node) -> tuple[str, ...]:
     alternatives = graph.value(shape, SH["or"])
     if alternatives is None:
         raise OntologyError(f"relationship shape {shape} names no sh:class")
-    return tuple(_local(_target) for alt in Collection(graph, alternatives) if (_target := graph.value(alt, SH["class"])) is not None)
+    return tuple(
+        _local(_target)
+        for alt in Collection(graph, alternatives)
+        if (_target := graph.value(alt, SH["class"])) is not None
+    )
 
 
 def _property_spec(graph: Graph, shape: Node, path: URIRef) -> PropertySpec:
@@ -218,9 +223,11 @@ def read_schema(graph: Graph) -> Schema:
                 endpoints[_local(path)].append(
                     Endpoint(label, _targets(graph, prop_shape), min_count, max_count)
                 )
-            elif path is not None and (inverse := graph.value(path, SH.inversePath)) in object_props:
+            elif (
+                path is not None and (inverse := graph.value(path, SH.inversePath)) in object_props
+            ):
                 (source,) = _targets(graph, prop_shape)
-                incoming.append(Incoming(_local(inverse), source, min_count, max_count))  # type: ignore[arg-type]
+                incoming.append(Incoming(_local(inverse), source, min_count, max_count))
             else:
                 raise OntologyError(f"shape of {label}: path {path} is not a declared property")
         node_types[label] = NodeType(

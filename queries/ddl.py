@@ -11,8 +11,7 @@ from ontology.model import Schema
 def neo4j_statements(schema: Schema) -> list[str]:
     """Neo4j 5 DDL; `IF NOT EXISTS` makes each statement idempotent."""
     return [
-        f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
-        f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
         for label in sorted(schema.labels)
     ]
 

@@ -98,7 +98,9 @@ class FalkorStore(GraphStore):
 
     async def schema_statements(self) -> list[str]:
         existing = await self._existing_indexes()
-        return [ddl for label, ddl in falkordb_indexes(self._schema).items() if label not in existing]
+        return [
+            ddl for label, ddl in falkordb_indexes(self._schema).items() if label not in existing
+        ]
 
     async def apply_schema(self) -> list[str]:
         created = []
@@ -110,12 +112,18 @@ class FalkorStore(GraphStore):
         constrained = {c["label"] for c in await self._graph.list_constraints()}
         for label in sorted(self._schema.labels - constrained):
             await self._client.connection.execute_command(
-                "GRAPH.CONSTRAINT", "CREATE", self._graph_name, "UNIQUE", "NODE", label,
-                "PROPERTIES", 1, "id",
+                "GRAPH.CONSTRAINT",
+                "CREATE",
+                self._graph_name,
+                "UNIQUE",
+                "NODE",
+                label,
+                "PROPERTIES",
+                1,
+                "id",
             )
             created.append(f"UNIQUE NODE {label}(id)")
-        while any(c["status"] != "OPERATIONAL" for c in await self._graph.list_constraints()):
-            await asyncio.sleep(0.02)  # constraints are built in the background
+        await self._constraints_built()
         if created:
             # Replaying an append-only log whose MERGEs precede no index is slow: rewrite it.
             await asyncio.to_thread(self._engine.compact)
@@ -124,6 +132,18 @@ class FalkorStore(GraphStore):
     async def after_bulk_load(self) -> None:
         # A crash right after a big load would replay every MERGE of it, slowly: rewrite now.
         await asyncio.to_thread(self._engine.compact)
+
+    async def _constraints_built(self) -> None:
+        """Wait until the engine has built every unique constraint (built in the background)."""
+        while True:
+            statuses = {c["label"]: c["status"] for c in await self._graph.list_constraints()}
+            if failed := sorted(label for label, status in statuses.items() if status == "FAILED"):
+                raise QueryError(
+                    f"unique id constraint failed for {', '.join(failed)}: duplicate ids exist"
+                )
+            if all(status == "OPERATIONAL" for status in statuses.values()):
+                return
+            await asyncio.sleep(0.02)
 
     async def ping(self) -> bool:
         try:

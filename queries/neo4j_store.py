@@ -44,7 +44,7 @@ class Neo4jStore(GraphStore):
     async def _run(self, text: str, params: Params, *, write: bool) -> Result:
         try:
             records, summary, keys = await self._driver.execute_query(
-                Query(text, timeout=self._timeout_s),  # type: ignore[arg-type]
+                Query(text, timeout=self._timeout_s),
                 dict(params),
                 database_=self._database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,

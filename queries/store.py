@@ -121,7 +121,7 @@ class GraphStore(ABC):
         Idempotent: a second call creates nothing.
         """
 
-    async def after_bulk_load(self) -> None:
+    async def after_bulk_load(self) -> None:  # noqa: B027 (optional hook)
         """Called once a large load has been written; engines tidy up here."""
 
     @abstractmethod

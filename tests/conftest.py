@@ -17,8 +17,8 @@ import uvicorn
 from api.app import create_app
 from api.settings import ApiSettings
 from loaders.pipeline import demo_sources, load
-from queries.falkor import FalkorStore
 from queries.embedded import EmbeddedEngine
+from queries.falkor import FalkorStore
 from queries.settings import StoreSettings
 from queries.store import GraphStore
 

@@ -6,6 +6,7 @@ import pytest
 from pyshacl import validate
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
+from ontology.codegen import NAMESPACE_FILE, render_namespace
 from ontology.model import (
     CX,
     SHAPES_FILE,
@@ -14,6 +15,7 @@ from ontology.model import (
     ontology_graph,
     read_schema,
 )
+from ontology.namespace import CX as NS
 
 EX = Namespace("https://example.org/kestrel/")
 
@@ -22,13 +24,16 @@ def test_turtle_parses_and_every_term_is_documented() -> None:
     graph = ontology_graph()
     schema = read_schema(graph)
     for node_type in schema.node_types.values():
-        assert node_type.title and node_type.comment, node_type.label
+        assert node_type.title, node_type.label
+        assert node_type.comment, node_type.label
     for rel in schema.relationship_types.values():
-        assert rel.title and rel.comment, rel.type
+        assert rel.title, rel.type
+        assert rel.comment, rel.type
         assert rel.type == rel.type.upper()
     for node_type in schema.node_types.values():
         for prop in node_type.properties.values():
-            assert prop.title and prop.comment, prop.name
+            assert prop.title, prop.name
+            assert prop.comment, prop.name
 
 
 def test_design_sketch_is_covered() -> None:
@@ -199,3 +204,12 @@ def test_shapes_reject_bad_data_with_readable_messages(change: object, expected:
     assert not conforms
     assert expected in report
     assert "Message:" in report
+
+
+def test_generated_namespace_is_current() -> None:
+    assert NAMESPACE_FILE.read_text(encoding="utf-8") == render_namespace(), (
+        "ontology/namespace.py is stale: run `python -m ontology.codegen`"
+    )
+    assert NS.Team == CX.Team
+    with pytest.raises(AttributeError):
+        _ = NS.Teem

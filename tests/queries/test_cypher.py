@@ -46,7 +46,7 @@ async def test_every_query_is_accepted_by_the_embedded_engine(empty_store: Falko
     for name, text in project_cypher().items():
         if name.startswith("ddl/"):
             continue  # run for real by apply_schema in every store fixture
-        params = {p: [] for p in re.findall(r"\$(\w+)", text)}
+        params: dict[str, list[str]] = {p: [] for p in re.findall(r"\$(\w+)", text)}
         assert await empty_store.explain(text, params), name
 
 
@@ -55,6 +55,7 @@ def test_named_query_files_have_a_header_and_use_parameters_only() -> None:
         if query.path is None:
             continue
         assert query.path.is_relative_to(CYPHER_DIR)
-        assert "Parameters:" in query.doc and "Returns:" in query.doc, query.name
+        assert "Parameters:" in query.doc, query.name
+        assert "Returns:" in query.doc, query.name
         # values come in as parameters: no string literal that looks like an id
         assert not re.search(r"'(pp|tp|team|proc|sys|j|st)-[\w.-]+'", query.text), query.name

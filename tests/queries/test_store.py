@@ -1,0 +1,309 @@
+"""The graph store on the real embedded engine: plain results, batching, idempotent upserts,
+engine counters, the schema DDL, errors and round-trip statistics.
+
+Only named queries of the registry run here; no Cypher is written in tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections import OrderedDict
+from typing import Any
+
+import pytest
+from falkordb import Edge, Node, Path
+
+from loaders.pipeline import DEMO_DIR
+from ontology.model import load_schema
+from queries.ddl import falkordb_indexes
+from queries.embedded import EmbeddedEngine
+from queries.errors import QueryError, UnknownQuery
+from queries.falkor import FalkorStore
+from queries.store import GraphStore, QueryStats, plain
+from tests.conftest import short_tmp_dir
+
+PLAIN_TYPES: frozenset[type] = frozenset({str, int, float, bool, type(None), list, dict})
+"""Exact types a result may hold (no subclasses: no OrderedDict, no graph objects)."""
+
+UPSERT_TEAM = "upsert/node/Team"
+TEAMS = "nodes/Team"
+
+
+def value_types(value: object) -> set[type]:
+    """The exact types of `value` and of everything nested in it; map keys must be str."""
+    seen: set[type] = {type(value)}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert type(key) is str, f"map key {key!r} is a {type(key).__name__}"
+            seen |= value_types(item)
+    elif isinstance(value, list):
+        for item in value:
+            seen |= value_types(item)
+    return seen
+
+
+def team_rows(count: int, *, prefix: str = "team-t") -> list[dict[str, Any]]:
+    """Upsert rows `{id, props}` of Team nodes with the ontology's Team properties."""
+    kinds = ("division", "department", "team")
+    return [
+        {
+            "id": f"{prefix}{i}",
+            "props": {
+                "name": f"Team {i}",
+                "kind": kinds[i % len(kinds)],
+                "verifiedAt": f"2026-09-{i + 1:02d}",
+            },
+        }
+        for i in range(count)
+    ]
+
+
+def as_nodes(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Upsert rows as the `node` maps that `nodes/<Label>` returns, by id."""
+    return {row["id"]: {"id": row["id"], **row["props"]} for row in rows}
+
+
+async def read_nodes(store: GraphStore, query: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The nodes with `ids` by id; fails if an id matches more than one node."""
+    rows = await store.read(query, {"ids": ids})
+    found = [row["node"] for row in rows]
+    by_id = {node["id"]: node for node in found}
+    assert len(by_id) == len(found), f"duplicate ids among {sorted(n['id'] for n in found)}"
+    return by_id
+
+
+def demo_team_ids() -> list[str]:
+    with open(DEMO_DIR / "teams.csv", encoding="utf-8", newline="") as f:
+        return [row["id"] for row in csv.DictReader(f)]
+
+
+# -- results are plain values ----------------------------------------------------------------
+
+
+async def test_node_reads_return_plain_values(demo_store: GraphStore) -> None:
+    ids = demo_team_ids()
+    rows = await demo_store.read(TEAMS, {"ids": ids})
+    assert sorted(row["node"]["id"] for row in rows) == sorted(ids)
+    seen = value_types(rows)
+    assert seen <= PLAIN_TYPES, seen
+    # Every Team property (dates included) is a string: maps, lists and strings only.
+    assert seen == {list, dict, str}
+    exec_office = next(row["node"] for row in rows if row["node"]["id"] == "team-exec")
+    assert exec_office["name"] == "Executive Office"
+    assert exec_office["kind"] == "division"
+    assert exec_office["verifiedAt"] == "2026-09-01"
+
+
+async def test_traversal_returns_plain_values(demo_store: GraphStore) -> None:
+    rows = await demo_store.read("painpoint/affecting_teams", {"id": "pp-switch-hidden-fees"})
+    assert rows
+    seen = value_types(rows)
+    assert seen <= PLAIN_TYPES, seen
+    assert {dict, list, str} <= seen  # maps (team, via), lists (path, rollUp), strings
+    for row in rows:
+        assert set(row) == {"team", "role", "layer", "via", "path", "rollUp"}
+        assert type(row["team"]) is dict
+        assert all(type(step) is dict for step in row["path"])
+
+
+# -- plain() ---------------------------------------------------------------------------------
+
+
+def graph_objects() -> list[object]:
+    a = Node(node_id=1, labels="Team", properties={"id": "team-a", "name": "A"})
+    b = Node(node_id=2, labels="Team", properties={"id": "team-b", "name": "B"})
+    edge = Edge(a, "PART_OF", b, edge_id=3, properties={})
+    return [a, edge, Path([a, b], [edge])]
+
+
+@pytest.mark.parametrize("value", graph_objects(), ids=["node", "edge", "path"])
+def test_plain_refuses_graph_objects(value: object) -> None:
+    hint = "return plain values or map projections"
+    with pytest.raises(QueryError, match=hint):
+        plain(value)
+    # Also when nested in maps and lists, as engines return them.
+    with pytest.raises(QueryError, match=hint):
+        plain(OrderedDict(team=[value]))
+
+
+def test_plain_converts_nested_ordered_dicts() -> None:
+    value = OrderedDict(
+        team=OrderedDict(id="team-a", tags=["x", OrderedDict(depth=2)]),
+        rollUp=[OrderedDict(id="team-b")],
+        score=1.5,
+        count=3,
+        ok=True,
+        missing=None,
+    )
+    result = plain(value)
+    assert result == {
+        "team": {"id": "team-a", "tags": ["x", {"depth": 2}]},
+        "rollUp": [{"id": "team-b"}],
+        "score": 1.5,
+        "count": 3,
+        "ok": True,
+        "missing": None,
+    }
+    assert value_types(result) == {dict, list, str, float, int, bool, type(None)}
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+async def test_write_rows_sends_batches_and_upserts_idempotently(
+    empty_store: FalkorStore,
+) -> None:
+    rows = team_rows(5)
+    ids = [row["id"] for row in rows]
+    before = empty_store.stats.by_query.get(UPSERT_TEAM, 0)
+
+    assert await empty_store.write_rows(UPSERT_TEAM, rows, batch_size=2) == 5
+    assert empty_store.stats.by_query[UPSERT_TEAM] == before + 3  # 2 + 2 + 1
+    assert await read_nodes(empty_store, TEAMS, ids) == as_nodes(rows)
+
+    # The same rows again: no new node, no changed property.
+    assert await empty_store.write_rows(UPSERT_TEAM, rows, batch_size=2) == 5
+    assert empty_store.stats.by_query[UPSERT_TEAM] == before + 6
+    assert await read_nodes(empty_store, TEAMS, ids) == as_nodes(rows)
+
+
+async def test_write_rows_with_no_rows_sends_nothing(empty_store: FalkorStore) -> None:
+    before = empty_store.stats.round_trips
+    assert await empty_store.write_rows(UPSERT_TEAM, [], batch_size=2) == 0
+    assert empty_store.stats.round_trips == before
+
+
+async def test_write_returns_engine_counters(empty_store: FalkorStore) -> None:
+    params = {"rows": team_rows(1)}
+    first = await empty_store.write(UPSERT_TEAM, params)
+    assert first.rows == []
+    assert first.counters["nodes_created"] == 1
+    assert first.counters["properties_set"] >= 4  # id, name, kind, verifiedAt
+    assert first.engine_ms >= 0
+    second = await empty_store.write(UPSERT_TEAM, params)
+    assert second.counters["nodes_created"] == 0
+    assert second.counters["nodes_deleted"] == 0
+
+
+async def test_upsert_sets_only_the_properties_a_row_mentions(empty_store: FalkorStore) -> None:
+    (row,) = team_rows(1)
+    await empty_store.write(UPSERT_TEAM, {"rows": [row]})
+    await empty_store.write(UPSERT_TEAM, {"rows": [{"id": row["id"], "props": {"kind": "team"}}]})
+    nodes = await read_nodes(empty_store, TEAMS, [row["id"]])
+    assert nodes == {row["id"]: {**as_nodes([row])[row["id"]], "kind": "team"}}
+
+
+# -- schema ----------------------------------------------------------------------------------
+
+
+async def test_apply_schema_again_creates_nothing(empty_store: FalkorStore) -> None:
+    assert await empty_store.apply_schema() == []
+    assert await empty_store.schema_statements() == []
+
+
+async def test_apply_schema_on_a_new_engine_creates_indexes_and_unique_constraints() -> None:
+    schema = load_schema()
+    path = short_tmp_dir("cxg-")
+    store = await FalkorStore.open(EmbeddedEngine(path), "fresh")
+    try:
+        created = await store.apply_schema()
+        assert created == [
+            *falkordb_indexes(schema).values(),
+            *(f"UNIQUE NODE {label}(id)" for label in sorted(schema.labels)),
+        ]
+        assert len(created) == 2 * len(schema.labels)
+
+        constraints = await store._graph.list_constraints()
+        by_label = {c["label"]: c for c in constraints}
+        assert len(by_label) == len(constraints)
+        assert set(by_label) == schema.labels
+        for label, constraint in by_label.items():
+            assert constraint == {
+                "type": "UNIQUE",
+                "label": label,
+                "properties": ["id"],
+                "entitytype": "NODE",
+                "status": "OPERATIONAL",
+            }
+
+        assert await store.apply_schema() == []
+        assert await store.schema_statements() == []
+    finally:
+        await store.close()
+        shutil.rmtree(path, ignore_errors=True)
+
+
+async def test_unique_constraint_refuses_a_second_node_with_the_same_id(
+    empty_store: FalkorStore,
+) -> None:
+    # MERGE on id never duplicates; giving an existing node another node's id through the
+    # upsert's `SET n += props` would, and the constraint refuses the whole transaction.
+    rows = team_rows(2)
+    await empty_store.write(UPSERT_TEAM, {"rows": rows})
+    first, second = (row["id"] for row in rows)
+    with pytest.raises(QueryError, match="unique constraint") as info:
+        await empty_store.write(UPSERT_TEAM, {"rows": [{"id": first, "props": {"id": second}}]})
+    assert UPSERT_TEAM in str(info.value)
+    assert await read_nodes(empty_store, TEAMS, [first, second]) == as_nodes(rows)
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+async def test_unknown_query_name(empty_store: FalkorStore) -> None:
+    before = empty_store.stats.round_trips
+    with pytest.raises(UnknownQuery, match="nodes/NoSuchLabel"):
+        await empty_store.read("nodes/NoSuchLabel", {"ids": []})
+    with pytest.raises(UnknownQuery):
+        await empty_store.write("upsert/node/Department", {"rows": []})
+    with pytest.raises(UnknownQuery):
+        await empty_store.write_rows("upsert/node/Department", [])
+    assert empty_store.stats.round_trips == before
+
+
+async def test_read_of_a_write_query_is_refused_by_the_engine(empty_store: FalkorStore) -> None:
+    with pytest.raises(QueryError) as info:
+        await empty_store.read(UPSERT_TEAM, {"rows": []})
+    assert UPSERT_TEAM in str(info.value)
+    assert "read-only" in str(info.value)
+
+    rows = team_rows(1, prefix="team-ro")
+    with pytest.raises(QueryError, match=UPSERT_TEAM):
+        await empty_store.read(UPSERT_TEAM, {"rows": rows})
+    assert await read_nodes(empty_store, TEAMS, [rows[0]["id"]]) == {}
+
+
+# -- statistics ------------------------------------------------------------------------------
+
+
+def test_query_stats_count_each_round_trip() -> None:
+    stats = QueryStats()
+    stats.record("nodes/Team", 1.5)
+    stats.record("nodes/Team", 0.5)
+    stats.record(UPSERT_TEAM, 0.0)
+    assert stats.round_trips == 3
+    assert stats.engine_ms == pytest.approx(2.0)
+    assert stats.by_query == {"nodes/Team": 2, UPSERT_TEAM: 1}
+
+
+async def test_store_counts_one_round_trip_per_query(empty_store: FalkorStore) -> None:
+    calls: list[str] = []
+    empty_store.listeners.append(lambda name, engine_ms, wall_ms: calls.append(name))
+    trips = empty_store.stats.round_trips
+    by_query = dict(empty_store.stats.by_query)
+
+    await empty_store.read(TEAMS, {"ids": []})
+    await empty_store.write(UPSERT_TEAM, {"rows": team_rows(1)})
+    await empty_store.write_rows(UPSERT_TEAM, team_rows(3), batch_size=2)
+    await empty_store.read("graph/is_empty")
+
+    assert empty_store.stats.round_trips == trips + 5
+    assert calls == [TEAMS, UPSERT_TEAM, UPSERT_TEAM, UPSERT_TEAM, "graph/is_empty"]
+    grew = {
+        name: count - by_query.get(name, 0)
+        for name, count in empty_store.stats.by_query.items()
+        if count != by_query.get(name, 0)
+    }
+    assert grew == {TEAMS: 1, UPSERT_TEAM: 3, "graph/is_empty": 1}
+    assert empty_store.stats.engine_ms >= 0
