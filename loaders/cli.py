@@ -31,7 +31,7 @@ schema_app = typer.Typer(
 app.add_typer(schema_app, name="schema")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
@@ -58,7 +58,7 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report.as_dict()))
         return
-    table = Table(title=f"Loaded ({report.run_id})")
+    table = Table(title="Loaded", caption=f"load run {report.run_id}")
     table.add_column("written")
     table.add_column("count", justify="right")
     for label, count in sorted(report.nodes.items()):
