@@ -89,45 +89,46 @@ class FalkorStore(GraphStore):
             raise QueryError(str(exc)) from exc
         return [str(line) for line in plan.plan]
 
-    async def _existing_indexes(self) -> set[str]:
+    async def _missing_schema(self) -> list[tuple[str, str]]:
+        """(label, statement) for each index and unique constraint not yet created.
+
+        Index statements are Cypher; constraint statements are engine commands, shown as
+        `GRAPH.CONSTRAINT CREATE ...`.
+        """
         try:
-            result = await self._graph.list_indices()
+            indexed = {row[0] for row in (await self._graph.list_indices()).result_set}
+            constrained = {c["label"] for c in await self._graph.list_constraints()}
         except ResponseError:  # the graph does not exist yet
-            return set()
-        return {row[0] for row in result.result_set}
+            indexed, constrained = set(), set()
+        missing = [
+            (label, ddl)
+            for label, ddl in falkordb_indexes(self._schema).items()
+            if label not in indexed
+        ]
+        missing += [
+            (
+                label,
+                f"GRAPH.CONSTRAINT CREATE {self._graph_name} UNIQUE NODE {label} PROPERTIES 1 id",
+            )
+            for label in sorted(self._schema.labels - constrained)
+        ]
+        return missing
 
     async def schema_statements(self) -> list[str]:
-        existing = await self._existing_indexes()
-        return [
-            ddl for label, ddl in falkordb_indexes(self._schema).items() if label not in existing
-        ]
+        return [statement for _, statement in await self._missing_schema()]
 
     async def apply_schema(self) -> list[str]:
-        created = []
-        existing = await self._existing_indexes()
-        for label, ddl in falkordb_indexes(self._schema).items():
-            if label not in existing:
-                await self._graph.query(ddl)
-                created.append(ddl)
-        constrained = {c["label"] for c in await self._graph.list_constraints()}
-        for label in sorted(self._schema.labels - constrained):
-            await self._client.connection.execute_command(
-                "GRAPH.CONSTRAINT",
-                "CREATE",
-                self._graph_name,
-                "UNIQUE",
-                "NODE",
-                label,
-                "PROPERTIES",
-                1,
-                "id",
-            )
-            created.append(f"UNIQUE NODE {label}(id)")
+        missing = await self._missing_schema()
+        for _, statement in missing:  # indexes first: a unique constraint needs its index
+            if statement.startswith("GRAPH.CONSTRAINT"):
+                await self._client.connection.execute_command(*statement.split())
+            else:
+                await self._graph.query(statement)
         await self._constraints_built()
-        if created:
+        if missing:
             # Replaying an append-only log whose MERGEs precede no index is slow: rewrite it.
             await asyncio.to_thread(self._engine.compact)
-        return created
+        return [statement for _, statement in missing]
 
     async def after_bulk_load(self) -> None:
         # A crash right after a big load would replay every MERGE of it, slowly: rewrite now.

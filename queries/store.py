@@ -100,6 +100,7 @@ class GraphStore(ABC):
         try:
             result = await self._run(query.text, params, write=write)
         except QueryError as exc:
+            self.stats.record(query.name, 0.0)
             raise QueryError(f"query {query.name}: {exc}") from exc
         self.stats.record(query.name, result.engine_ms)
         for listener in self.listeners:
@@ -139,7 +140,7 @@ def plain(value: Any) -> Any:
         return value
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, Sequence):
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         return [plain(v) for v in value]
     to_native = getattr(value, "to_native", None)
     if callable(to_native):  # neo4j.time values

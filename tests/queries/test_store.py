@@ -207,11 +207,16 @@ async def test_apply_schema_on_a_new_engine_creates_indexes_and_unique_constrain
     path = short_tmp_dir("cxg-")
     store = await FalkorStore.open(EmbeddedEngine(path), "fresh")
     try:
+        planned = await store.schema_statements()
         created = await store.apply_schema()
         assert created == [
             *falkordb_indexes(schema).values(),
-            *(f"UNIQUE NODE {label}(id)" for label in sorted(schema.labels)),
+            *(
+                f"GRAPH.CONSTRAINT CREATE fresh UNIQUE NODE {label} PROPERTIES 1 id"
+                for label in sorted(schema.labels)
+            ),
         ]
+        assert planned == created
         assert len(created) == 2 * len(schema.labels)
 
         constraints = await store._graph.list_constraints()
