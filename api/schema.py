@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.extensions import EngineStats
 from ontology.model import load_schema
 
 _ontology = load_schema()
@@ -131,4 +132,4 @@ class Query:
         return None if props is None else Team.from_props(props)
 
 
-schema = strawberry.Schema(query=Query)
+schema = strawberry.Schema(query=Query, extensions=[EngineStats])

@@ -9,14 +9,23 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from loaders.pipeline import READERS, LoadReport, Source, demo_sources, load, load_demo_if_empty
+from loaders.pipeline import (
+    READERS,
+    LoadReport,
+    Source,
+    demo_sources,
+    directory_sources,
+    load,
+    load_demo_if_empty,
+)
 from loaders.records import LoadFailed
 from queries.connect import store_session
 from queries.errors import CxGraphError
-from queries.settings import get_store_settings
+from queries.settings import StoreSettings, get_store_settings
 from queries.store import GraphStore
 
 app = typer.Typer(
@@ -38,8 +47,10 @@ T = TypeVar("T")
 def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
     """Run `work` against the configured store; domain errors become one clear line."""
 
+    settings = _settings()
+
     async def main() -> T:
-        async with store_session(get_store_settings()) as store:
+        async with store_session(settings) as store:
             return await work(store)
 
     try:
@@ -51,6 +62,18 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
         raise typer.Exit(2) from None
     except CxGraphError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _settings() -> StoreSettings:
+    """The store settings, or one clear line and exit when the environment is wrong."""
+    try:
+        return get_store_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        err.print(f"[bold red]error:[/] invalid settings: {problems}", highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -72,7 +95,10 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
 def load_command(
     kind: Annotated[
         str,
-        typer.Argument(help=f"Kind of source: {', '.join(READERS)}, or demo for the demo company."),
+        typer.Argument(
+            help=f"Kind of source: {', '.join(READERS)}; `all` for a directory laid out like "
+            "the demo (teams.csv, ..., journeys/*.yaml); `demo` for the demo company."
+        ),
     ],
     files: Annotated[list[Path] | None, typer.Argument(help="Files to load, as one load.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
@@ -80,6 +106,12 @@ def load_command(
     """Validate FILES as one load and write them into the graph (nothing on any error)."""
     if kind == "demo":
         sources = demo_sources()
+    elif kind == "all":
+        if not files or len(files) != 1 or not files[0].is_dir():
+            raise typer.BadParameter("give one directory", param_hint="FILES")
+        sources = directory_sources(files[0])
+        if not sources:
+            raise typer.BadParameter(f"{files[0]} holds no known source files", param_hint="FILES")
     elif kind in READERS:
         if not files:
             raise typer.BadParameter("give at least one file", param_hint="FILES")
@@ -89,7 +121,7 @@ def load_command(
         sources = [Source(kind, path) for path in files]
     else:
         raise typer.BadParameter(
-            f"unknown kind {kind!r}; choose one of {', '.join([*READERS, 'demo'])}",
+            f"unknown kind {kind!r}; choose one of {', '.join([*READERS, 'all', 'demo'])}",
             param_hint="KIND",
         )
 
@@ -120,7 +152,10 @@ def schema_show() -> None:
 def serve(
     demo: Annotated[
         bool,
-        typer.Option(help="Load the demo company into an empty graph and allow anonymous access."),
+        typer.Option(
+            envvar="CXGRAPH_DEMO",
+            help="Load the demo company into an empty graph and allow anonymous access.",
+        ),
     ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -130,7 +165,7 @@ def serve(
 
     import uvicorn
 
-    settings = get_store_settings()
+    settings = _settings()
 
     async def prepare() -> None:
         async with store_session(settings) as store:

@@ -47,11 +47,23 @@ class Source:
         return f"{self.kind}:{self.path.name}"
 
 
+def directory_sources(directory: Path) -> list[Source]:
+    """The sources of a directory laid out like loaders/demo: `<kind>.csv` for each table
+    kind present, and journey maps in `journeys/*.yaml`."""
+    sources = [
+        Source(kind, directory / f"{kind}.csv")
+        for kind in TABLES
+        if (directory / f"{kind}.csv").is_file()
+    ]
+    sources += [
+        Source("journeys", path) for path in sorted((directory / "journeys").glob("*.yaml"))
+    ]
+    return sources
+
+
 def demo_sources() -> list[Source]:
     """The demo company's files (loaders/demo), every kind."""
-    sources = [Source(kind, DEMO_DIR / f"{kind}.csv") for kind in TABLES]
-    sources += [Source("journeys", path) for path in sorted((DEMO_DIR / "journeys").glob("*.yaml"))]
-    return sources
+    return directory_sources(DEMO_DIR)
 
 
 @dataclass

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from ontology.model import Schema
 
+NEO4J_LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN name"
+"""Names of the constraints that exist on Neo4j (each DDL statement names its constraint)."""
+
 
 def neo4j_statements(schema: Schema) -> list[str]:
     """Neo4j 5 DDL; `IF NOT EXISTS` makes each statement idempotent."""

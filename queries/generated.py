@@ -27,6 +27,11 @@ def nodes_by_ids_name(label: str) -> str:
     return f"nodes/{label}"
 
 
+def sample_ids_name(label: str) -> str:
+    """Registry name of the query returning the first `$limit` ids of `label`, in id order."""
+    return f"sample/{label}"
+
+
 def generated_queries(schema: Schema) -> dict[str, str]:
     """Every generated query text by registry name.
 
@@ -43,6 +48,9 @@ def generated_queries(schema: Schema) -> dict[str, str]:
     for label in sorted(schema.labels):
         queries[nodes_by_ids_name(label)] = (
             f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n {{.*}} AS node"
+        )
+        queries[sample_ids_name(label)] = (
+            f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id LIMIT $limit"
         )
     for source, rel_type, target in sorted(schema.endpoints()):
         queries[upsert_relationship_name(source, rel_type, target)] = (

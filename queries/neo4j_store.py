@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, Query, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j import AsyncDriver, AsyncGraphDatabase, EagerResult, Query, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
 from ontology.model import Schema, load_schema
-from queries.ddl import neo4j_statements
+from queries.ddl import NEO4J_LIST_CONSTRAINTS, neo4j_statements
 from queries.errors import EngineUnavailable, QueryError
 from queries.store import GraphStore, Params, Result, plain
 
@@ -41,18 +41,22 @@ class Neo4jStore(GraphStore):
             raise EngineUnavailable(f"Neo4j at {uri} refused the connection: {exc}") from exc
         return cls(driver, database, timeout_s=timeout_s)
 
-    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
+    async def _execute(self, text: str, params: Params, *, write: bool) -> EagerResult:
+        """One query in a managed transaction; driver errors become domain errors."""
         try:
-            records, summary, keys = await self._driver.execute_query(
+            return await self._driver.execute_query(
                 Query(text, timeout=self._timeout_s),
                 dict(params),
                 database_=self._database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
-        except ServiceUnavailable as exc:
-            raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
         except Neo4jError as exc:
             raise QueryError(exc.message or str(exc)) from exc
+        except DriverError as exc:  # ServiceUnavailable, SessionExpired, ...
+            raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
+
+    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
+        records, summary, keys = await self._execute(text, params, write=write)
         rows = [{key: plain(record[key]) for key in keys} for record in records]
         engine_ms = float(
             (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
@@ -68,18 +72,14 @@ class Neo4jStore(GraphStore):
         return Result(rows, engine_ms, counters)
 
     async def schema_statements(self) -> list[str]:
-        records, _, _ = await self._driver.execute_query(
-            "SHOW CONSTRAINTS YIELD name RETURN name",
-            database_=self._database,
-            routing_=RoutingControl.READ,
-        )
+        records, _, _ = await self._execute(NEO4J_LIST_CONSTRAINTS, {}, write=False)
         existing = {r["name"] for r in records}
         return [ddl for ddl in neo4j_statements(self._schema) if ddl.split()[2] not in existing]
 
     async def apply_schema(self) -> list[str]:
         statements = await self.schema_statements()
         for ddl in statements:
-            await self._driver.execute_query(ddl, database_=self._database)
+            await self._execute(ddl, {}, write=True)
         return statements
 
     async def ping(self) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +41,22 @@ class QueryStats:
         self.round_trips += 1
         self.engine_ms += engine_ms
         self.by_query[name] = self.by_query.get(name, 0) + 1
+
+
+request_stats: ContextVar[QueryStats | None] = ContextVar("request_stats", default=None)
+"""Round trips of the current unit of work (an HTTP request, say), when its owner sets one."""
+
+
+@contextmanager
+def counting_queries() -> Iterator[QueryStats]:
+    """Count the engine round trips made inside the `with` block (in this task and its
+    children)."""
+    stats = QueryStats()
+    token = request_stats.set(stats)
+    try:
+        yield stats
+    finally:
+        request_stats.reset(token)
 
 
 @dataclass(frozen=True)
@@ -100,12 +118,17 @@ class GraphStore(ABC):
         try:
             result = await self._run(query.text, params, write=write)
         except QueryError as exc:
-            self.stats.record(query.name, 0.0)
+            self._record(query.name, 0.0)
             raise QueryError(f"query {query.name}: {exc}") from exc
-        self.stats.record(query.name, result.engine_ms)
+        self._record(query.name, result.engine_ms)
         for listener in self.listeners:
             listener(query.name, result.engine_ms, (time.perf_counter() - started) * 1000)
         return result
+
+    def _record(self, name: str, engine_ms: float) -> None:
+        self.stats.record(name, engine_ms)
+        if (current := request_stats.get()) is not None:
+            current.record(name, engine_ms)
 
     @abstractmethod
     async def _run(self, text: str, params: Params, *, write: bool) -> Result:

@@ -151,3 +151,15 @@ def test_graphiql_is_served(api_url: str) -> None:
     response = httpx.get(f"{api_url}/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+def test_each_answer_reports_its_engine_round_trips(api_url: str) -> None:
+    query = "query($id: ID!) { painPoint(id: $id) { id affectingTeams { team { id } } } }"
+    response = httpx.post(
+        f"{api_url}/graphql",
+        json={"query": query, "variables": {"id": "pp-switch-hidden-fees"}},
+    )
+    body = response.json()
+    # one lookup of the pain point (DataLoader) and one cross-silo query
+    assert body["extensions"]["engine"]["queries"] == 2
+    assert body["extensions"]["engine"]["ms"] > 0
