@@ -71,6 +71,13 @@ class FalkorStore(GraphStore):
             result = await run(text, dict(params), timeout=self._timeout_ms)
         except RedisConnectionError as exc:
             raise EngineUnavailable(f"the embedded engine did not answer: {exc}") from exc
+        except ResponseError as exc:
+            if "empty key" in str(exc):
+                raise QueryError(
+                    f"the graph {self._graph_name!r} does not exist yet; "
+                    "create it with `cxgraph schema apply` or a load"
+                ) from exc
+            raise QueryError(str(exc)) from exc
         except RedisError as exc:
             raise QueryError(str(exc)) from exc
         columns = [column[1] for column in result.header]
