@@ -34,13 +34,41 @@ class NodeLoaders:
         return self._loaders[label]
 
 
+class RowLoaders:
+    """One DataLoader per named query taking `$ids` and returning rows keyed by a column.
+
+    `rows["painpoint/affecting_teams"].load(id)` gives the rows of that id, in the query's
+    order; all ids asked for while resolving one level of a GraphQL query go to the engine
+    in one round trip.
+    """
+
+    def __init__(self, store: GraphStore, key: str) -> None:
+        self._store = store
+        self._key = key
+        self._loaders: dict[str, DataLoader[str, list[Props]]] = {}
+
+    def __getitem__(self, query: str) -> DataLoader[str, list[Props]]:
+        if query not in self._loaders:
+
+            async def load(ids: Sequence[str], query: str = query) -> list[list[Props]]:
+                grouped: dict[str, list[Props]] = {i: [] for i in ids}
+                for row in await self._store.read(query, {"ids": list(ids)}):
+                    grouped[row[self._key]].append(row)
+                return [grouped[i] for i in ids]
+
+            self._loaders[query] = DataLoader(load_fn=load)
+        return self._loaders[query]
+
+
 @dataclass
 class Context(BaseContext):
     """The typed GraphQL context."""
 
     store: GraphStore
     nodes: NodeLoaders = field(init=False)
+    pain_point_rows: RowLoaders = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
         self.nodes = NodeLoaders(self.store)
+        self.pain_point_rows = RowLoaders(self.store, key="painPoint")

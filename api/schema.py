@@ -104,7 +104,7 @@ class PainPoint:
         "behind it (and their parents), and the systems used; one entry per involvement."
     )
     async def affecting_teams(self, info: Info[Context, None]) -> list[TeamInvolvement]:
-        rows = await info.context.store.read("painpoint/affecting_teams", {"id": self.id})
+        rows = await info.context.pain_point_rows["painpoint/affecting_teams"].load(str(self.id))
         return [
             TeamInvolvement(
                 team=Team.from_props(row["team"]),

@@ -163,3 +163,15 @@ def test_each_answer_reports_its_engine_round_trips(api_url: str) -> None:
     # one lookup of the pain point (DataLoader) and one cross-silo query
     assert body["extensions"]["engine"]["queries"] == 2
     assert body["extensions"]["engine"]["ms"] > 0
+
+
+def test_many_pain_points_in_one_request_take_two_round_trips(api_url: str) -> None:
+    ids = ["pp-switch-hidden-fees", "pp-switch-sim-missing", "pp-bb-line-not-ready"]
+    fields = " ".join(
+        f'p{n}: painPoint(id: "{pp}") {{ affectingTeams {{ team {{ id }} }} }}'
+        for n, pp in enumerate(ids)
+    )
+    body = httpx.post(f"{api_url}/graphql", json={"query": f"{{ {fields} }}"}).json()
+    assert all(body["data"][f"p{n}"]["affectingTeams"] for n in range(len(ids)))
+    # one batched lookup of the pain points, one batched cross-silo query: not one per alias
+    assert body["extensions"]["engine"]["queries"] == 2

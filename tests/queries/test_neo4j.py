@@ -195,7 +195,7 @@ async def test_the_demo_company_loads_and_every_node_is_there(demo_neo4j: Loaded
 async def test_affecting_teams_are_the_same_as_on_the_embedded_engine(
     demo_neo4j: Loaded, demo_store: GraphStore, pain_point: str
 ) -> None:
-    params = {"id": pain_point}
+    params = {"ids": [pain_point]}
     on_neo4j = await demo_neo4j.store.read("painpoint/affecting_teams", params)
     embedded = await demo_store.read("painpoint/affecting_teams", params)
     assert embedded, f"no affecting teams for {pain_point} on the embedded engine"

@@ -96,13 +96,13 @@ async def test_node_reads_return_plain_values(demo_store: GraphStore) -> None:
 
 
 async def test_traversal_returns_plain_values(demo_store: GraphStore) -> None:
-    rows = await demo_store.read("painpoint/affecting_teams", {"id": "pp-switch-hidden-fees"})
+    rows = await demo_store.read("painpoint/affecting_teams", {"ids": ["pp-switch-hidden-fees"]})
     assert rows
     seen = value_types(rows)
     assert seen <= PLAIN_TYPES, seen
     assert {dict, list, str} <= seen  # maps (team, via), lists (path, rollUp), strings
     for row in rows:
-        assert set(row) == {"team", "role", "layer", "via", "path", "rollUp"}
+        assert set(row) == {"painPoint", "team", "role", "layer", "via", "path", "rollUp"}
         assert type(row["team"]) is dict
         assert all(type(step) is dict for step in row["path"])
 

@@ -1,12 +1,13 @@
-// Which teams affect pain point $id: through the touchpoint it occurs at (its owner), the
+// Which teams affect each pain point of $ids: through the touchpoint it occurs at (its owner), the
 // processes supporting that touchpoint and their parent processes (owners and performers),
 // the systems those processes use and the systems behind the touchpoint (owners).
 // One row per way a team is involved, with the evidence path and the team's roll-up.
 //
 // Parameters:
-//   $id  string  pain point id, e.g. "pp-hidden-fees"
+//   $ids  list<string>  pain point ids, e.g. ["pp-switch-hidden-fees"]
 //
-// Returns:
+// Returns (ordered by pain point, then layer from the customer inwards, team, role):
+//   painPoint  string     the pain point id the row answers for
 //   team    map           all properties of the team
 //   role    string        touchpoint_owner | process_owner | process_performer | system_owner
 //   layer   string        blueprint layer of the element the team is involved through:
@@ -15,7 +16,8 @@
 //   via     map           {id, name, label} of that element
 //   path    list<map>     {id, name, label} from the pain point to the team
 //   rollUp  list<map>     all properties of the team's parent units, nearest first
-MATCH (pp:PainPoint {id: $id})-[:OCCURS_AT]->(tp:Touchpoint)
+UNWIND $ids AS painPointId
+MATCH (pp:PainPoint {id: painPointId})-[:OCCURS_AT]->(tp:Touchpoint)
 WITH pp, tp, [{id: pp.id, name: pp.name, label: 'PainPoint'},
               {id: tp.id, name: tp.name, label: 'Touchpoint'}] AS start
 OPTIONAL MATCH (tp)<-[:OWNS]-(owner:Team)
@@ -38,21 +40,21 @@ WITH pp, tp, start, owners, processes,
               trail: start + [{id: p.id, name: p.name, label: 'Process'},
                               {id: s.id, name: s.name, label: 'System'}]}) AS used
 OPTIONAL MATCH (tp)<-[:SUPPORTS]-(s:System)<-[:OWNS]-(team:Team)
-WITH owners, processes, used,
+WITH pp, owners, processes, used,
      collect({teamId: team.id, role: 'system_owner', layer: 'system',
               via: {id: s.id, name: s.name, label: 'System'},
               trail: start + [{id: s.id, name: s.name, label: 'System'}]}) AS direct
 UNWIND owners + processes + used + direct AS inv
-WITH DISTINCT inv
+WITH DISTINCT pp.id AS painPoint, inv
 WHERE inv.teamId IS NOT NULL
 MATCH (team:Team {id: inv.teamId})
 OPTIONAL MATCH up = (team)-[:PART_OF*1..]->(parent:Team)
-WITH team, inv, parent, length(up) AS depth
+WITH painPoint, team, inv, parent, length(up) AS depth
 ORDER BY depth
-WITH team, inv, collect(parent {.*}) AS rollUp
-RETURN team {.*} AS team, inv.role AS role, inv.layer AS layer, inv.via AS via,
+WITH painPoint, team, inv, collect(parent {.*}) AS rollUp
+RETURN painPoint, team {.*} AS team, inv.role AS role, inv.layer AS layer, inv.via AS via,
        inv.trail + [{id: team.id, name: team.name, label: 'Team'}] AS path, rollUp
-ORDER BY CASE layer
+ORDER BY painPoint, CASE layer
            WHEN 'customer' THEN 0 WHEN 'frontstage' THEN 1 WHEN 'backstage' THEN 2
            WHEN 'support' THEN 3 ELSE 4
          END, team.id, role, via.id, size(path)
