@@ -187,4 +187,5 @@ def serve(
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
-__all__ = ["app", "demo_sources"]
+if __name__ == "__main__":
+    app()

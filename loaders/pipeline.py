@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -73,6 +74,8 @@ class LoadReport:
     run_id: str
     nodes: Counter[str] = field(default_factory=Counter)
     relationships: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each phase: read (parse and validate), nodes, relationships, finish."""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -80,6 +83,7 @@ class LoadReport:
             "run": self.run_id,
             "nodes": dict(sorted(self.nodes.items())),
             "relationships": dict(sorted(self.relationships.items())),
+            "seconds": {phase: round(s, 3) for phase, s in self.seconds.items()},
         }
 
 
@@ -99,6 +103,7 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
     """Validate `sources` as one load and write them; raises LoadFailed and writes nothing
     when any problem is found."""
     schema = load_schema()
+    clock = time.perf_counter()
     batch, origin_of = read_sources(sources, schema)
     existing: dict[str, set[str]] = {}
     if not batch.problems:
@@ -110,6 +115,14 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
 
     started = dt.datetime.now(dt.UTC)
     report = LoadReport(f"run-{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}")
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        report.seconds[phase] = now - clock
+        clock = now
+
+    lap("read")
     run_props = {"kind": ",".join(sorted({s.kind for s in sources})), "agent": agent}
     await _write_run(
         store, report.run_id, {**run_props, "status": "running", "startedAt": started.isoformat()}
@@ -123,6 +136,7 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
         by_label[node.label].append({"id": node.id, "props": {**node.props, **provenance(node)}})
     for label, rows in by_label.items():
         report.nodes[label] += await store.write_rows(upsert_node_name(label), rows)
+    lap("nodes")
 
     by_triple: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     for rel in batch.rels:
@@ -137,6 +151,7 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
     for (source_label, rel_type, target_label), unique in by_triple.items():
         name = upsert_relationship_name(source_label, rel_type, target_label)
         report.relationships[rel_type] += await store.write_rows(name, list(unique.values()))
+    lap("relationships")
 
     feedback = [n for n in batch.nodes if n.label == "Feedback"]
     if feedback:
@@ -155,6 +170,7 @@ async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cl
         store, report.run_id, {**run_props, "status": "committed", "finishedAt": finished}
     )
     await store.after_bulk_load()
+    lap("finish")
     return report
 
 
