@@ -132,6 +132,27 @@ def load_command(
     _print_report(_with_store(work), as_json)
 
 
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the source files into.")],
+    scale: Annotated[
+        float, typer.Option(help="Size: 1 is 200 teams, 5,000 people, 200,000 customers, ...")
+    ] = 1.0,
+    seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 1,
+) -> None:
+    """Write a generated reference enterprise as source files (load it with `load all`)."""
+    from loaders.generate import generate as write_enterprise
+
+    generated = write_enterprise(out_dir, scale=scale, seed=seed)
+    table = Table(title=f"Generated into {out_dir}")
+    table.add_column("nodes / relationships")
+    table.add_column("count", justify="right")
+    for name, count in generated.counts.items():
+        table.add_row(name, str(count))
+    out.print(table)
+    out.print(f"Load it with: cxgraph load all {out_dir}")
+
+
 @schema_app.command("apply")
 def schema_apply() -> None:
     """Create the constraints and indexes that are missing (idempotent)."""

@@ -1,0 +1,1 @@
+"""Benchmarks of cxgraph on a generated reference enterprise (`python -m benchmarks`)."""

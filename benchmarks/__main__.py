@@ -1,0 +1,44 @@
+"""`python -m benchmarks`: measure load, queries, concurrency and memory, print and save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from benchmarks.run import Config, print_report, run, write_json
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command()
+def main(
+    scale: Annotated[float, typer.Option(help="Size of the enterprise; 1 is ~213k nodes.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 1,
+    samples: Annotated[int, typer.Option(help="Requests per question for latencies.")] = 300,
+    clients: Annotated[str, typer.Option(help="Concurrent clients to try, comma-separated.")] = (
+        "1,8,32"
+    ),
+    seconds: Annotated[float, typer.Option(help="Duration of each concurrency step.")] = 10.0,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the report to this JSON file.")
+    ] = None,
+) -> None:
+    """Generate the reference enterprise, load it, and measure the cross-silo questions."""
+    config = Config(
+        scale=scale,
+        seed=seed,
+        samples=samples,
+        clients=tuple(int(c) for c in clients.split(",")),
+        concurrency_seconds=seconds,
+    )
+    report = run(config)
+    print_report(report, Console())
+    if json_out is not None:
+        write_json(report, json_out)
+
+
+if __name__ == "__main__":
+    app()
