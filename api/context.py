@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from queries.generated import nodes_by_ids_name
+from queries.generated import node_query
 from queries.store import GraphStore
 
 Props = dict[str, Any]
@@ -26,7 +26,7 @@ class NodeLoaders:
         if label not in self._loaders:
 
             async def load(ids: Sequence[str], label: str = label) -> list[Props | None]:
-                rows = await self._store.read(nodes_by_ids_name(label), {"ids": list(ids)})
+                rows = await self._store.read(node_query("get", label), {"ids": list(ids)})
                 found = {row["node"]["id"]: row["node"] for row in rows}
                 return [found.get(i) for i in ids]
 

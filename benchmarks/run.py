@@ -32,7 +32,7 @@ from benchmarks.harness import (
 from loaders.generate import generate
 from queries.embedded import EmbeddedEngine
 from queries.falkor import FalkorStore
-from queries.generated import sample_ids_name
+from queries.generated import node_query
 from queries.registry import get_query
 
 GRAPH = "bench"
@@ -135,8 +135,8 @@ def _load(files: Path, env: dict[str, str], data_dir: Path) -> dict[str, Any]:
     for name in ("first", "again"):
         output, wall, peak = run_measured(command, env)
         summary = json.loads(output)
-        nodes = sum(summary["nodes"].values())
-        rels = sum(summary["relationships"].values())
+        nodes = sum(c["total"] for c in summary["nodes"].values())
+        rels = sum(c["total"] for c in summary["relationships"].values())
         phases = summary["seconds"]
         runs[name] = {
             "wall_s": round(wall, 2),
@@ -148,6 +148,7 @@ def _load(files: Path, env: dict[str, str], data_dir: Path) -> dict[str, Any]:
             if phases["relationships"]
             else None,
             "rows_per_s_end_to_end": round((nodes + rels) / wall),
+            "totals": summary["totals"],
             "loader_peak_mb": peak,
         }
     runs["engine_mb_after_load"] = rss_mb(engine_pid(data_dir))
@@ -155,7 +156,7 @@ def _load(files: Path, env: dict[str, str], data_dir: Path) -> dict[str, Any]:
 
 
 async def _sample_ids(store: FalkorStore, label: str) -> list[str]:
-    rows = await store.read(sample_ids_name(label), {"limit": 1000})
+    rows = await store.read(node_query("sample", label), {"limit": 1000})
     return [row["id"] for row in rows]
 
 

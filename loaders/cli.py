@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from loaders.pipeline import (
@@ -56,7 +59,10 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except LoadFailed as failed:
-        err.print(f"[bold red]Nothing was loaded:[/] {len(failed.problems)} problem(s)")
+        shown = (
+            "" if failed.count == len(failed.problems) else f", the first {len(failed.problems)}"
+        )
+        err.print(f"[bold red]Nothing was loaded:[/] {failed.count} problem(s){shown}")
         for problem in failed.problems:
             err.print(f"  {problem}", markup=False, highlight=False)
         raise typer.Exit(2) from None
@@ -81,14 +87,20 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report.as_dict()))
         return
-    table = Table(title="Loaded", caption=f"load run {report.run_id}")
-    table.add_column("written")
-    table.add_column("count", justify="right")
-    for label, count in sorted(report.nodes.items()):
-        table.add_row(f"(:{label})", str(count))
-    for rel_type, count in sorted(report.relationships.items()):
-        table.add_row(f"[:{rel_type}]", str(count))
-    out.print(table)
+    if report.dry_run:
+        title, caption = "Dry run: nothing was written", "what the load would do"
+    elif report.changed:
+        title, caption = "Loaded", f"load run {report.run_id}"
+    else:
+        title, caption = "Nothing changed", "the graph already holds these sources"
+    table = Table(title=title, caption=caption)
+    for column in ("", "created", "updated", "unchanged", "deleted"):
+        table.add_column(column, justify="right" if column else "left")
+    rows = [(f"(:{k})", c) for k, c in sorted(report.nodes.items())]
+    rows += [(f"[:{k}]", c) for k, c in sorted(report.relationships.items())]
+    for name, c in rows:
+        table.add_row(name, str(c.created), str(c.updated), str(c.unchanged), str(c.deleted))
+    out.print(table, highlight=False)
 
 
 @app.command("load")
@@ -101,9 +113,20 @@ def load_command(
         ),
     ],
     files: Annotated[list[Path] | None, typer.Argument(help="Files to load, as one load.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Validate and report what would change; write nothing."),
+    ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Also delete what these sources created in earlier loads and no longer hold.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary only.")] = False,
 ) -> None:
-    """Validate FILES as one load and write them into the graph (nothing on any error)."""
+    """Validate FILES as one load and write what changed (nothing at all on any error)."""
     if kind == "demo":
         sources = demo_sources()
     elif kind == "all":
@@ -126,10 +149,59 @@ def load_command(
         )
 
     async def work(store: GraphStore) -> LoadReport:
-        await store.apply_schema()
-        return await load(store, sources)
+        if not dry_run:
+            await store.apply_schema()
+        with _progress(quiet=as_json) as progress:
+            return await load(store, sources, dry_run=dry_run, prune=prune, progress=progress)
 
     _print_report(_with_store(work), as_json)
+
+
+@contextmanager
+def _progress(*, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rows-read counter with rows/s on a terminal; nothing when quiet or piped."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f} rows"),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]}"),
+    )
+    started = time.perf_counter()
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("loading", total=None, rate="")
+
+        def update(rows: int) -> None:
+            rate = rows / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
+
+        yield update
+
+
+@app.command()
+def runs(
+    limit: Annotated[int, typer.Option(help="How many of the latest runs to list.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the load runs that changed the graph, newest first, with their counts."""
+    rows = _with_store(lambda store: store.read("runs/list", {"limit": limit}))
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table(title="Load runs")
+    for column in ("run", "started", "agent", "sources", "created", "updated", "deleted"):
+        table.add_column(
+            column, justify="right" if column in {"created", "updated", "deleted"} else "left"
+        )
+    for row in rows:
+        table.add_row(
+            row["id"], row["startedAt"], row.get("agent") or "", row.get("sources") or "",
+            str(row.get("created", 0)), str(row.get("updated", 0)), str(row.get("deleted", 0)),
+        )  # fmt: skip
+    out.print(table, highlight=False)
 
 
 @app.command()

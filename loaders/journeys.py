@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from loaders.records import Batch, LoadProblem, NodeRecord, Origin, RelRecord
+from loaders.records import Batch, Item, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.values import BadValue, coerce
 from ontology.model import Schema
 
@@ -287,6 +287,11 @@ class _Reader:
         return self.batch
 
 
-def read_journey_map(path: Path, schema: Schema) -> Batch:
-    """Nodes and relationships of one journey-map file, with every problem found in it."""
-    return _Reader(path, schema).read(path)
+def read_journey_map(path: Path, schema: Schema) -> Iterator[Item]:
+    """Nodes, relationships and problems of one journey-map file (YAML or JSON).
+
+    The document is parsed whole: journey maps are small next to tables."""
+    batch = _Reader(path, schema).read(path)
+    yield from batch.problems
+    yield from batch.nodes
+    yield from batch.rels

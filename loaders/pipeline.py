@@ -1,25 +1,38 @@
-"""Read sources, validate everything, then write it through the graph store in batches."""
+"""One load: stream the sources, validate every record, write what changed, atomically.
+
+Records are validated and written in batches as they are read, inside one unit of work of
+the store (`GraphStore.atomic`): if any problem turns up — even in the last row of the last
+file — the unit of work is discarded and the graph is exactly as before. Nodes and
+relationships that are already in the graph with the same values are not written again, so
+a load of unchanged files changes nothing, not even provenance; a load that changes nothing
+leaves no load run behind either.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 import uuid
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from loaders.journeys import read_journey_map
-from loaders.records import Batch, LoadFailed, NodeRecord, RelRecord
+from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.tables import TABLES, read_table
-from loaders.validate import check_batch, referenced_ids
 from ontology.model import Schema, load_schema
-from queries.generated import nodes_by_ids_name, upsert_node_name, upsert_relationship_name
-from queries.store import GraphStore
+from queries.generated import node_query, rel_query
+from queries.store import GraphStore, QueryRunner, Staged
 
-Reader = Callable[[Path, Schema], Batch]
+Reader = Callable[[Path, Schema], Iterator[Item]]
+Triple = tuple[str, str, str]
+
+BATCH_SIZE = 5000
+MAX_PROBLEMS = 200
+PROVENANCE = ("source", "loadRun")
 
 
 def _table_reader(kind: str) -> Reader:
@@ -67,115 +80,466 @@ def demo_sources() -> list[Source]:
     return directory_sources(DEMO_DIR)
 
 
+def read_sources(sources: Sequence[Source], schema: Schema) -> Iterator[tuple[Source, Item]]:
+    """Every record and problem of `sources`, streamed, with the source it came from."""
+    for source in sources:
+        for item in READERS[source.kind](source.path, schema):
+            yield source, item
+
+
+@dataclass
+class Counts:
+    """What a load did to the nodes of one label or the relationships of one type."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        """Items the sources hold (created, updated or unchanged)."""
+        return self.created + self.updated + self.unchanged
+
+
 @dataclass
 class LoadReport:
-    """What one load wrote."""
+    """What one load did (or, with dry_run, would do)."""
 
-    run_id: str
-    nodes: Counter[str] = field(default_factory=Counter)
-    relationships: Counter[str] = field(default_factory=Counter)
-    seconds: dict[str, float] = field(default_factory=dict)
+    run_id: str | None
+    """The load run recorded in the graph; None when nothing changed or on a dry run."""
+    dry_run: bool = False
+    rows: int = 0
+    nodes: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    relationships: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """Wall time of each phase: read (parse and validate), nodes, relationships, finish."""
+
+    @property
+    def changed(self) -> bool:
+        """True when the load created, updated or deleted anything."""
+        return any(
+            c.created or c.updated or c.deleted
+            for c in [*self.nodes.values(), *self.relationships.values()]
+        )
+
+    def totals(self) -> dict[str, int]:
+        """created, updated, unchanged and deleted, over nodes and relationships."""
+        every = [*self.nodes.values(), *self.relationships.values()]
+        return {
+            key: sum(getattr(c, key) for c in every)
+            for key in ("created", "updated", "unchanged", "deleted")
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
+
+        def counts(by: dict[str, Counts]) -> dict[str, dict[str, int]]:
+            return {key: {**vars(c), "total": c.total} for key, c in sorted(by.items())}
+
         return {
             "run": self.run_id,
-            "nodes": dict(sorted(self.nodes.items())),
-            "relationships": dict(sorted(self.relationships.items())),
+            "dry_run": self.dry_run,
+            "changed": self.changed,
+            "rows": self.rows,
+            "totals": self.totals(),
+            "nodes": counts(self.nodes),
+            "relationships": counts(self.relationships),
             "seconds": {phase: round(s, 3) for phase, s in self.seconds.items()},
         }
 
 
-def read_sources(sources: Sequence[Source], schema: Schema) -> tuple[Batch, dict[int, Source]]:
-    """All records of `sources`, and which source each record came from (by record id())."""
-    batch = Batch()
-    origin_of: dict[int, Source] = {}
-    for source in sources:
-        part = READERS[source.kind](source.path, schema)
-        for record in [*part.nodes, *part.rels]:
-            origin_of[id(record)] = source
-        batch.extend(part)
-    return batch, origin_of
+class _Validator:
+    """Checks that need more than one record: duplicate ids, cardinalities, cycles."""
+
+    HIERARCHIES: ClassVar = {("Person", "REPORTS_TO"), ("Team", "PART_OF"), ("Process", "PART_OF")}
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.problems: list[LoadProblem] = []
+        self.count = 0
+        self.seen: dict[str, dict[str, Origin]] = defaultdict(dict)
+        self.single: dict[tuple[str, str], int] = {}
+        self.limited: dict[tuple[str, str, str], tuple[str, Origin]] = {}
+        self.edges: dict[tuple[str, str], list[RelRecord]] = defaultdict(list)
+        for rel in schema.relationship_types.values():
+            for ep in rel.endpoints:
+                if ep.max_count == 1:
+                    self.single[(ep.source, rel.type)] = 1
+
+    def add(self, problem: LoadProblem) -> None:
+        self.count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def check(self, item: Item) -> None:
+        if isinstance(item, LoadProblem):
+            self.add(item)
+        elif isinstance(item, NodeRecord):
+            first = self.seen[item.label].get(item.id)
+            if first is not None:
+                self.add(
+                    LoadProblem(
+                        item.origin.at("id"),
+                        f"duplicate {item.label} id, first given at {first}",
+                        item.id,
+                    )
+                )
+            else:
+                self.seen[item.label][item.id] = item.origin
+        else:
+            rel_type = self.schema.relationship_types[item.type]
+            if not rel_type.connects(item.source_label, item.target_label):
+                self.add(
+                    LoadProblem(
+                        item.origin,
+                        f"a {item.source_label} cannot {item.type} a {item.target_label}",
+                    )
+                )
+            if (item.source_label, item.type) in self.single:
+                key = (item.source_label, item.source_id, item.type)
+                previous = self.limited.get(key)
+                if previous is None:
+                    self.limited[key] = (item.target_id, item.origin)
+                elif previous[0] != item.target_id:
+                    self.add(
+                        LoadProblem(
+                            item.origin,
+                            f"a {item.source_label} has at most one {item.type}; "
+                            f"{previous[0]!r} was given at {previous[1]}",
+                            item.target_id,
+                        )
+                    )
+            if (item.source_label, item.type) in self.HIERARCHIES:
+                self.edges[(item.source_label, item.type)].append(item)
+
+    def finish(self) -> None:
+        for edges in self.edges.values():
+            for problem in _cycles(edges):
+                self.add(problem)
 
 
-async def load(store: GraphStore, sources: Sequence[Source], *, agent: str = "cli") -> LoadReport:
-    """Validate `sources` as one load and write them; raises LoadFailed and writes nothing
-    when any problem is found."""
-    schema = load_schema()
-    clock = time.perf_counter()
-    batch, origin_of = read_sources(sources, schema)
-    existing: dict[str, set[str]] = {}
-    if not batch.problems:
-        for label, ids in referenced_ids(batch).items():
-            rows = await store.read(nodes_by_ids_name(label), {"ids": sorted(ids)})
-            existing[label] = {row["node"]["id"] for row in rows}
-    if problems := check_batch(batch, schema, existing):
-        raise LoadFailed(problems)
+class _Writer:
+    """Buffers records, compares each batch with the graph, and writes what differs."""
 
-    started = dt.datetime.now(dt.UTC)
-    report = LoadReport(f"run-{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}")
-
-    def lap(phase: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        report.seconds[phase] = now - clock
-        clock = now
-
-    lap("read")
-    run_props = {"kind": ",".join(sorted({s.kind for s in sources})), "agent": agent}
-    await _write_run(
-        store, report.run_id, {**run_props, "status": "running", "startedAt": started.isoformat()}
-    )
-
-    def provenance(record: NodeRecord | RelRecord) -> dict[str, str]:
-        return {"source": origin_of[id(record)].name, "loadRun": report.run_id}
-
-    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for node in batch.nodes:
-        by_label[node.label].append({"id": node.id, "props": {**node.props, **provenance(node)}})
-    for label, rows in by_label.items():
-        report.nodes[label] += await store.write_rows(upsert_node_name(label), rows)
-    lap("nodes")
-
-    by_triple: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
-    for rel in batch.rels:
-        row = {
-            "from": rel.source_id,
-            "to": rel.target_id,
-            "props": {**rel.props, **provenance(rel)},
-        }
-        by_triple[(rel.source_label, rel.type, rel.target_label)][
-            (rel.source_id, rel.target_id)
-        ] = row
-    for (source_label, rel_type, target_label), unique in by_triple.items():
-        name = upsert_relationship_name(source_label, rel_type, target_label)
-        report.relationships[rel_type] += await store.write_rows(name, list(unique.values()))
-    lap("relationships")
-
-    feedback = [n for n in batch.nodes if n.label == "Feedback"]
-    if feedback:
-        result = await store.write(
-            "feedback/link_evidence",
-            {
-                "ids": [n.id for n in feedback],
-                "source": origin_of[id(feedback[0])].name,
-                "loadRun": report.run_id,
-            },
+    def __init__(
+        self,
+        target: QueryRunner,
+        schema: Schema,
+        run_id: str,
+        report: LoadReport,
+        loaded: dict[str, dict[str, Origin]],
+        *,
+        dry_run: bool,
+        prune: bool,
+    ) -> None:
+        self.target = target
+        self.loaded = loaded
+        self.run_id = run_id
+        self.report = report
+        self.dry_run = dry_run
+        self.nodes: dict[str, list[tuple[NodeRecord, str]]] = defaultdict(list)
+        self.rels: dict[Triple, list[tuple[RelRecord, str]]] = defaultdict(list)
+        self.deferred: list[tuple[RelRecord, str]] = []
+        self.kept: dict[str, dict[str, set[str]]] | None = (
+            defaultdict(lambda: defaultdict(set)) if prune else None
         )
-        report.relationships["EVIDENCES"] += int(result.rows[0]["linked"])
+        self.kept_rels: dict[str, dict[Triple, set[tuple[str, str]]]] | None = (
+            defaultdict(lambda: defaultdict(set)) if prune else None
+        )
+        self.feedback: dict[str, list[str]] = defaultdict(list)
+        self.single_valued = {
+            (ep.source, rel.type, target)
+            for rel in schema.relationship_types.values()
+            for ep in rel.endpoints
+            if ep.max_count == 1
+            for target in ep.targets
+        }
 
-    finished = dt.datetime.now(dt.UTC).isoformat()
-    await _write_run(
-        store, report.run_id, {**run_props, "status": "committed", "finishedAt": finished}
-    )
-    await store.after_bulk_load()
-    lap("finish")
+    async def add(self, item: NodeRecord | RelRecord, source: str) -> None:
+        if isinstance(item, NodeRecord):
+            batch = self.nodes[item.label]
+            batch.append((item, source))
+            if self.kept is not None:
+                self.kept[source][item.label].add(item.id)
+            if item.label == "Feedback":
+                self.feedback[source].append(item.id)
+            if len(batch) >= BATCH_SIZE:
+                await self.flush_nodes(item.label)
+        else:
+            triple = (item.source_label, item.type, item.target_label)
+            rel_batch = self.rels[triple]
+            rel_batch.append((item, source))
+            if self.kept_rels is not None:
+                self.kept_rels[source][triple].add((item.source_id, item.target_id))
+            if len(rel_batch) >= BATCH_SIZE:
+                await self.flush_rels(triple)
+
+    async def flush_nodes(self, label: str) -> None:
+        batch, self.nodes[label] = self.nodes[label], []
+        if not batch:
+            return
+        started = time.perf_counter()
+        rows = await self.target.read(node_query("get", label), {"ids": [n.id for n, _ in batch]})
+        existing = {row["node"]["id"]: row["node"] for row in rows}
+        counts = self.report.nodes[label]
+        changed = []
+        for node, source in batch:
+            old = existing.get(node.id)
+            if old is None:
+                counts.created += 1
+            elif any(old.get(key) != value for key, value in node.props.items()):
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+                continue
+            existing[node.id] = {**(old or {}), **node.props}  # a later duplicate is unchanged
+            changed.append(
+                {"id": node.id, "source": source, "props": {**node.props, "loadRun": self.run_id}}
+            )
+        if changed and not self.dry_run:
+            await self.target.write_rows(
+                node_query("upsert", label), changed, batch_size=BATCH_SIZE
+            )
+        self.report.seconds["nodes"] += time.perf_counter() - started
+
+    async def flush_all_nodes(self) -> None:
+        for label in list(self.nodes):
+            await self.flush_nodes(label)
+
+    async def flush_rels(self, triple: Triple) -> None:
+        batch, self.rels[triple] = self.rels[triple], []
+        if not batch:
+            return
+        await self.flush_all_nodes()  # both ends must be in the graph first
+        started = time.perf_counter()
+        pairs = [{"from": r.source_id, "to": r.target_id} for r, _ in batch]
+        found = await self.target.read(rel_query("get", *triple), {"rows": pairs})
+        existing = {(row["from"], row["to"]) for row in found}
+        counts = self.report.relationships[triple[1]]
+        new: dict[tuple[str, str], tuple[RelRecord, str]] = {}
+        for rel, source in batch:
+            key = (rel.source_id, rel.target_id)
+            if key in existing:
+                counts.unchanged += 1
+            elif key not in new:
+                new[key] = (rel, source)
+        if new:
+            self.report.seconds["relationships"] += time.perf_counter() - started
+            await self._create(triple, list(new.values()))
+            started = time.perf_counter()
+        self.report.seconds["relationships"] += time.perf_counter() - started
+
+    async def _create(self, triple: Triple, rels: list[tuple[RelRecord, str]]) -> None:
+        """Create relationships whose ends exist; defer the others (their ends may come later)."""
+        started = time.perf_counter()
+        ends = await self._existing_ends(triple, rels)
+        ready = [(r, s) for r, s in rels if (r.source_id, r.target_id) in ends]
+        self.deferred.extend((r, s) for r, s in rels if (r.source_id, r.target_id) not in ends)
+        counts = self.report.relationships[triple[1]]
+        counts.created += len(ready)
+        if ready and triple in self.single_valued:
+            # a newer export names a new manager, parent or channel: the old one goes
+            pairs = [{"from": r.source_id, "to": r.target_id} for r, _ in ready]
+            if self.dry_run:
+                found = await self.target.read(rel_query("others", *triple), {"rows": pairs})
+                counts.deleted += len(found)
+            else:
+                result = await self.target.write(rel_query("replace", *triple), {"rows": pairs})
+                counts.deleted += result.counters.get("relationships_deleted", 0)
+        if ready and not self.dry_run:
+            rows = [
+                {
+                    "from": r.source_id,
+                    "to": r.target_id,
+                    "source": s,
+                    "props": {**r.props, "loadRun": self.run_id},
+                }
+                for r, s in ready
+            ]
+            await self.target.write_rows(rel_query("upsert", *triple), rows, batch_size=BATCH_SIZE)
+        self.report.seconds["relationships"] += time.perf_counter() - started
+
+    async def _existing_ends(
+        self, triple: Triple, rels: list[tuple[RelRecord, str]]
+    ) -> set[tuple[str, str]]:
+        """The (from, to) pairs of `rels` whose two end nodes this load has written (nodes
+        are written before relationships) or the graph already holds."""
+        sources = await self._ids(triple[0], {r.source_id for r, _ in rels})
+        targets = await self._ids(triple[2], {r.target_id for r, _ in rels})
+        return {
+            (r.source_id, r.target_id)
+            for r, _ in rels
+            if r.source_id in sources and r.target_id in targets
+        }
+
+    async def _ids(self, label: str, ids: set[str]) -> set[str]:
+        """Which of `ids` exist: given by this load so far, or already in the graph."""
+        loaded = self.loaded[label]
+        found = {i for i in ids if i in loaded}
+        if rest := sorted(ids - found):
+            rows = await self.target.read(node_query("get", label), {"ids": rest})
+            found |= {row["node"]["id"] for row in rows}
+        return found
+
+    async def flush(self) -> None:
+        await self.flush_all_nodes()
+        for triple in list(self.rels):
+            await self.flush_rels(triple)
+
+    async def retry_deferred(self) -> list[LoadProblem]:
+        """Create the deferred relationships now that every node is written; a problem for
+        each whose end is nowhere."""
+        deferred, self.deferred = self.deferred, []
+        by_triple: dict[Triple, list[tuple[RelRecord, str]]] = defaultdict(list)
+        for rel, source in deferred:
+            by_triple[(rel.source_label, rel.type, rel.target_label)].append((rel, source))
+        for triple, rels in by_triple.items():
+            await self._create(triple, rels)
+        problems = []
+        for rel, _ in self.deferred:
+            for label, node_id in (
+                (rel.source_label, rel.source_id),
+                (rel.target_label, rel.target_id),
+            ):
+                if node_id not in await self._ids(label, {node_id}):
+                    problems.append(LoadProblem(rel.origin, f"no {label} has this id", node_id))
+        return problems
+
+
+async def load(
+    store: GraphStore,
+    sources: Sequence[Source],
+    *,
+    agent: str = "cli",
+    dry_run: bool = False,
+    prune: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
+    """Validate and write `sources` as one load; see the module docstring.
+
+    Raises LoadFailed (with every problem found, up to MAX_PROBLEMS) and changes nothing
+    when any record is invalid. With `dry_run`, nothing is written and the report says what
+    would change. With `prune`, nodes and relationships that a source created in an earlier
+    load and no longer holds are deleted.
+    """
+    schema = load_schema()
+    started_at = dt.datetime.now(dt.UTC)
+    run_id = f"run-{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    report = LoadReport(None if dry_run else run_id, dry_run=dry_run)
+    clock = time.perf_counter()
+    async with _unit_of_work(store, dry_run) as staged:
+        validator = _Validator(schema)
+        writer = _Writer(
+            staged.store, schema, run_id, report, validator.seen, dry_run=dry_run, prune=prune
+        )
+        for source, item in read_sources(sources, schema):
+            report.rows += 1
+            validator.check(item)
+            if not validator.count and not isinstance(item, LoadProblem):
+                await writer.add(item, source.name)
+            if progress is not None and report.rows % 1000 == 0:
+                progress(report.rows)
+        validator.finish()
+        if not validator.count:
+            await writer.flush()
+            for problem in await writer.retry_deferred():
+                validator.add(problem)
+        if validator.count:
+            raise LoadFailed(validator.problems, validator.count)
+        finish = time.perf_counter()
+        await _link_feedback(staged.store, writer, report, dry_run)
+        if prune:
+            await _prune(staged.store, writer, report, schema, dry_run)
+        if report.changed and not dry_run:
+            await _write_run(staged.store, report, sources, agent, started_at)
+        else:
+            report.run_id = None
+            staged.discard()
+    if report.changed and not dry_run:
+        await store.after_bulk_load()
+    report.seconds["finish"] = time.perf_counter() - finish
+    report.seconds["read"] = time.perf_counter() - clock - sum(report.seconds.values())
     return report
 
 
-async def _write_run(store: GraphStore, run_id: str, props: dict[str, Any]) -> None:
-    await store.write_rows(upsert_node_name("LoadRun"), [{"id": run_id, "props": props}])
+@asynccontextmanager
+async def _unit_of_work(store: GraphStore, dry_run: bool) -> AsyncIterator[Staged]:
+    """The store's atomic unit of work; a dry run reads the graph itself and writes nothing."""
+    if dry_run:
+        yield Staged(store)
+        return
+    async with store.atomic() as staged:
+        yield staged
+
+
+async def _link_feedback(
+    target: QueryRunner, writer: _Writer, report: LoadReport, dry_run: bool
+) -> None:
+    if dry_run:
+        return
+    for source, ids in writer.feedback.items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            result = await target.write(
+                "feedback/link_evidence",
+                {
+                    "ids": ids[start : start + BATCH_SIZE],
+                    "source": source,
+                    "loadRun": report.run_id,
+                },
+            )
+            counts = report.relationships["EVIDENCES"]
+            created = result.counters.get("relationships_created", 0)
+            counts.created += created
+            counts.unchanged += int(result.rows[0]["linked"]) - created
+
+
+async def _prune(
+    target: QueryRunner, writer: _Writer, report: LoadReport, schema: Schema, dry_run: bool
+) -> None:
+    assert writer.kept is not None
+    assert writer.kept_rels is not None
+    for source in writer.kept:
+        for label in sorted(schema.labels):
+            rows = await target.read(node_query("owned", label), {"source": source})
+            gone = sorted({row["id"] for row in rows} - writer.kept[source][label])
+            report.nodes[label].deleted += len(gone)
+            if not dry_run:
+                for start in range(0, len(gone), BATCH_SIZE):
+                    await target.write(
+                        node_query("delete", label), {"ids": gone[start : start + BATCH_SIZE]}
+                    )
+        for triple in sorted(schema.endpoints()):
+            rows = await target.read(rel_query("owned", *triple), {"source": source})
+            kept = writer.kept_rels[source][triple]
+            stale = [r for r in rows if (r["from"], r["to"]) not in kept]
+            report.relationships[triple[1]].deleted += len(stale)
+            if stale and not dry_run:
+                await target.write_rows(rel_query("delete", *triple), stale)
+
+
+async def _write_run(
+    target: QueryRunner,
+    report: LoadReport,
+    sources: Sequence[Source],
+    agent: str,
+    started_at: dt.datetime,
+) -> None:
+    totals = report.totals()
+    props = {
+        "kind": ",".join(sorted({s.kind for s in sources})),
+        "agent": agent,
+        "status": "committed",
+        "sources": ",".join(s.name for s in sources),
+        "startedAt": started_at.isoformat(timespec="seconds"),
+        "finishedAt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "created": totals["created"],
+        "updated": totals["updated"],
+        "deleted": totals["deleted"],
+    }
+    await target.write_rows(
+        node_query("upsert", "LoadRun"), [{"id": report.run_id, "source": None, "props": props}]
+    )
 
 
 async def load_demo_if_empty(store: GraphStore) -> LoadReport | None:
@@ -184,3 +548,37 @@ async def load_demo_if_empty(store: GraphStore) -> LoadReport | None:
     if not row["empty"]:
         return None
     return await load(store, demo_sources(), agent="demo")
+
+
+def _cycles(rels: Iterable[RelRecord]) -> Iterator[LoadProblem]:
+    """One problem per cycle in relationships that must form a forest."""
+    parents: dict[str, list[RelRecord]] = defaultdict(list)
+    for rel in rels:
+        parents[rel.source_id].append(rel)
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in sorted(parents):
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                if state.get(node) == 2:
+                    continue
+                state[node] = 1
+                path.append(node)
+            edges = parents.get(node, [])
+            if index < len(edges):
+                stack.append((node, index + 1))
+                nxt = edges[index].target_id
+                if state.get(nxt) == 1:
+                    cycle = [*path[path.index(nxt) :], nxt]
+                    yield LoadProblem(
+                        edges[index].origin,
+                        f"{edges[index].type} forms a cycle: {' -> '.join(cycle)}",
+                        nxt,
+                    )
+                elif state.get(nxt) != 2:
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where in a source a value was read: file, line (or JSON pointer / element) and field."""
 
@@ -23,7 +23,7 @@ class Origin:
         return f"{where}: field {self.field!r}" if self.field else where
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeRecord:
     """One node to upsert: its label, id and typed properties."""
 
@@ -33,7 +33,7 @@ class NodeRecord:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelRecord:
     """One relationship to upsert, from a node to a node, each given by label and id."""
 
@@ -65,10 +65,12 @@ class LoadProblem:
 
 
 class LoadFailed(Exception):
-    """A load was refused; nothing was written. Carries every problem found (up to a limit)."""
+    """A load was refused; nothing was written. Carries the problems found (up to a limit)
+    and how many there were in all."""
 
-    def __init__(self, problems: list[LoadProblem]) -> None:
+    def __init__(self, problems: list[LoadProblem], count: int | None = None) -> None:
         self.problems = problems
+        self.count = len(problems) if count is None else count
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -85,3 +87,7 @@ class Batch:
         self.nodes.extend(other.nodes)
         self.rels.extend(other.rels)
         self.problems.extend(other.problems)
+
+
+Item = NodeRecord | RelRecord | LoadProblem
+"""What a reader yields, in file order."""

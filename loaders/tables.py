@@ -7,11 +7,11 @@ node and which column names the other end of a relationship. One reader serves t
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.records import Batch, LoadProblem, NodeRecord, Origin, RelRecord
+from loaders.records import Item, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.values import BadValue, coerce
 from ontology.model import Schema
 
@@ -37,7 +37,7 @@ class TableSpec:
     label: str
     properties: Mapping[str, str]
     links: Mapping[str, Link] = field(default_factory=dict)
-    finish: Callable[[Batch, list[NodeRecord]], None] | None = None
+    finish: Callable[[list[NodeRecord], list[RelRecord]], Iterator[Item]] | None = None
     """Derives relationships that need the whole table (e.g. process parents from codes)."""
 
     def required_columns(self, schema: Schema) -> set[str]:
@@ -52,10 +52,10 @@ class TableSpec:
         return required
 
 
-def _process_parents(batch: Batch, nodes: list[NodeRecord]) -> None:
-    """Give each process without a `parent` the process whose code is its code's parent."""
+def _process_parents(nodes: list[NodeRecord], rels: list[RelRecord]) -> Iterator[Item]:
+    """For each process without a `parent`: the process whose code is its code's parent."""
     by_code = {n.props["code"]: n for n in nodes if "code" in n.props}
-    has_parent = {r.source_id for r in batch.rels if r.type == "PART_OF"}
+    has_parent = {r.source_id for r in rels if r.type == "PART_OF"}
     for node in nodes:
         code = node.props.get("code")
         if code is None or node.id in has_parent:
@@ -66,15 +66,11 @@ def _process_parents(batch: Batch, nodes: list[NodeRecord]) -> None:
         parent_code = f"{parts[0]}.0" if len(parts) == 2 else ".".join(parts[:-1])
         parent = by_code.get(parent_code)
         if parent is None:
-            batch.problems.append(
-                LoadProblem(
-                    node.origin.at("code"), f"no process has the parent code {parent_code}", code
-                )
+            yield LoadProblem(
+                node.origin.at("code"), f"no process has the parent code {parent_code}", code
             )
             continue
-        batch.rels.append(
-            RelRecord("PART_OF", "Process", node.id, "Process", parent.id, node.origin.at("code"))
-        )
+        yield RelRecord("PART_OF", "Process", node.id, "Process", parent.id, node.origin.at("code"))
 
 
 TEAMS = TableSpec(
@@ -165,80 +161,126 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
-def _csv(path: Path, batch: Batch) -> Iterator[tuple[int, dict[str, str]] | list[str]]:
-    """The header (a list), then (line, row) pairs; unreadable files are reported in `batch`."""
+Row = dict[str, str]
+_EXTRA = "\0extra"
+
+
+def csv_rows(path: Path) -> Iterator[list[str] | tuple[int, Row] | LoadProblem]:
+    """The header (a list), then (line, row) pairs, streamed; or a problem if unreadable."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
+            sample = handle.read(4096)
+            handle.seek(0)
             reader = csv.DictReader(handle, restkey=_EXTRA)
-            yield list(reader.fieldnames or [])
+            header = list(reader.fieldnames or [])
+            if len(header) == 1 and (delimiter := _other_delimiter(sample)) is not None:
+                yield LoadProblem(
+                    Origin(str(path), 1),
+                    f"the header has one column but the file looks {delimiter!r}-separated; "
+                    "cxgraph reads comma-separated files",
+                    header[0],
+                )
+                return
+            yield header
             line = reader.line_num
             for row in reader:
                 yield line + 1, row
                 line = reader.line_num
     except UnicodeDecodeError as exc:
-        batch.problems.append(
-            LoadProblem(Origin(str(path), 1), f"not UTF-8 text: byte {exc.start} cannot be decoded")
+        yield LoadProblem(
+            Origin(str(path), _line_of_byte(path, exc.start)),
+            f"not UTF-8 text: byte {exc.start} cannot be decoded; save the file as UTF-8",
         )
     except csv.Error as exc:
-        batch.problems.append(LoadProblem(Origin(str(path), 1), f"not a readable CSV file: {exc}"))
+        yield LoadProblem(Origin(str(path), "?"), f"not a readable CSV file: {exc}")
 
 
-_EXTRA = "\0extra"
+def _other_delimiter(sample: str) -> str | None:
+    first = sample.splitlines()[0] if sample else ""
+    counts = {d: first.count(d) for d in (";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 and "," not in first else None
 
 
-def read_table(path: Path, spec: TableSpec, schema: Schema) -> Batch:
-    """Nodes and relationships of one CSV file, with every problem found in it."""
-    batch = Batch()
-    name = str(path)
+def _line_of_byte(path: Path, offset: int) -> int:
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def read_table(path: Path, spec: TableSpec, schema: Schema) -> Iterator[Item]:
+    """Nodes, relationships and problems of one CSV file, streamed row by row (tables with
+    a `finish` step are buffered, since it needs the whole table)."""
+    items = _read_rows(str(path), csv_rows(path), spec, schema)
+    if spec.finish is None:
+        yield from items
+        return
+    nodes: list[NodeRecord] = []
+    rels: list[RelRecord] = []
+    failed = False
+    for item in items:
+        if isinstance(item, NodeRecord):
+            nodes.append(item)
+        elif isinstance(item, RelRecord):
+            rels.append(item)
+        else:
+            failed = True
+        yield item
+    if not failed:
+        yield from spec.finish(nodes, rels)
+
+
+def _read_rows(
+    name: str,
+    rows: Iterable[list[str] | tuple[int, Row] | LoadProblem],
+    spec: TableSpec,
+    schema: Schema,
+) -> Iterator[Item]:
     node_type = schema.node_types[spec.label]
     required_columns = spec.required_columns(schema)
-    nodes: list[NodeRecord] = []
-    for item in _csv(path, batch):
+    for item in rows:
+        if isinstance(item, LoadProblem):
+            yield item
+            return
         if isinstance(item, list):
             if not item:
-                batch.problems.append(
-                    LoadProblem(Origin(name, 1), "the file is empty; expected a header row")
-                )
-                return batch
-            _check_header(name, item, spec, required_columns, batch)
-            if batch.problems:
-                return batch
+                yield LoadProblem(Origin(name, 1), "the file is empty; expected a header row")
+                return
+            problems = list(_check_header(name, item, spec, required_columns))
+            yield from problems
+            if problems:
+                return
             continue
         line, row = item
         origin = Origin(name, line)
         if row.get(_EXTRA):
-            batch.problems.append(LoadProblem(origin, "more cells than columns in the header"))
+            yield LoadProblem(origin, "more cells than columns in the header")
             continue
         props: dict[str, object] = {}
         for column, prop in spec.properties.items():
             raw = row.get(column)
             if raw is None or raw.strip() == "":
                 if prop in node_type.required:
-                    batch.problems.append(LoadProblem(origin.at(column), "a value is required"))
+                    yield LoadProblem(origin.at(column), "a value is required")
                 continue
             try:
                 props[prop] = coerce(raw, node_type.properties[prop])
             except BadValue as exc:
-                batch.problems.append(LoadProblem(origin.at(column), str(exc), raw))
+                yield LoadProblem(origin.at(column), str(exc), raw)
         node_id = props.get("id")
         if not isinstance(node_id, str):
             continue
-        nodes.append(NodeRecord(spec.label, node_id, props, origin))
+        yield NodeRecord(spec.label, node_id, props, origin)
         for column, link in spec.links.items():
             ids = _ids(row.get(column) or "", link.many)
             if not ids and column in required_columns:
-                batch.problems.append(LoadProblem(origin.at(column), "a value is required"))
+                yield LoadProblem(origin.at(column), "a value is required")
             for other in ids:
                 ends = (
                     (link.other, other, spec.label, node_id)
                     if link.incoming
                     else (spec.label, node_id, link.other, other)
                 )
-                batch.rels.append(RelRecord(link.type, *ends, origin.at(column)))
-    batch.nodes.extend(nodes)
-    if spec.finish is not None and not batch.problems:
-        spec.finish(batch, nodes)
-    return batch
+                yield RelRecord(link.type, *ends, origin.at(column))
 
 
 def _ids(cell: str, many: bool) -> list[str]:
@@ -248,18 +290,14 @@ def _ids(cell: str, many: bool) -> list[str]:
 
 
 def _check_header(
-    name: str, header: list[str], spec: TableSpec, required: set[str], batch: Batch
-) -> None:
+    name: str, header: list[str], spec: TableSpec, required: set[str]
+) -> Iterator[LoadProblem]:
     known = set(spec.properties) | set(spec.links)
     if unknown := [c for c in header if c not in known]:
-        batch.problems.append(
-            LoadProblem(
-                Origin(name, 1),
-                f"unknown column(s) {', '.join(unknown)}; the {spec.kind} columns are "
-                f"{', '.join(sorted(known))}",
-            )
+        yield LoadProblem(
+            Origin(name, 1),
+            f"unknown column(s) {', '.join(unknown)}; the {spec.kind} columns are "
+            f"{', '.join(sorted(known))}",
         )
     if missing := sorted(required - set(header)):
-        batch.problems.append(
-            LoadProblem(Origin(name, 1), f"missing required column(s) {', '.join(missing)}")
-        )
+        yield LoadProblem(Origin(name, 1), f"missing required column(s) {', '.join(missing)}")

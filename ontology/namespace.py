@@ -61,8 +61,10 @@ class CX(DefinedNamespace):
     agent: URIRef
     category: URIRef
     code: URIRef
+    created: URIRef
     criticality: URIRef
     date: URIRef
+    deleted: URIRef
     description: URIRef
     email: URIRef
     evidence: URIRef
@@ -81,10 +83,12 @@ class CX(DefinedNamespace):
     severity: URIRef
     since: URIRef
     source: URIRef
+    sources: URIRef
     startedAt: URIRef
     status: URIRef
     text: URIRef
     title: URIRef
+    updated: URIRef
     value: URIRef
     verifiedAt: URIRef
 

@@ -25,3 +25,7 @@ class UnknownQuery(CxGraphError):
 
 class NotFound(CxGraphError):
     """The requested entity does not exist."""
+
+
+class GraphBusy(CxGraphError):
+    """Another load (or other unit of work) is writing to the graph."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from falkordb.asyncio import FalkorDB
@@ -12,8 +15,8 @@ from redis.exceptions import RedisError, ResponseError
 from ontology.model import Schema, load_schema
 from queries.ddl import falkordb_indexes
 from queries.embedded import EmbeddedEngine
-from queries.errors import EngineUnavailable, QueryError
-from queries.store import GraphStore, Params, Result, plain
+from queries.errors import EngineUnavailable, GraphBusy, QueryError
+from queries.store import GraphStore, Params, Result, Staged, plain
 
 _COUNTERS = {
     "nodes_created": "nodes_created",
@@ -124,7 +127,7 @@ class FalkorStore(GraphStore):
     async def schema_statements(self) -> list[str]:
         return [statement for _, statement in await self._missing_schema()]
 
-    async def apply_schema(self) -> list[str]:
+    async def apply_schema(self, *, compact: bool = True) -> list[str]:
         missing = await self._missing_schema()
         for _, statement in missing:  # indexes first: a unique constraint needs its index
             if statement.startswith("GRAPH.CONSTRAINT"):
@@ -132,10 +135,49 @@ class FalkorStore(GraphStore):
             else:
                 await self._graph.query(statement)
         await self._constraints_built()
-        if missing:
+        if missing and compact:
             # Replaying an append-only log whose MERGEs precede no index is slow: rewrite it.
             await asyncio.to_thread(self._engine.compact)
         return [statement for _, statement in missing]
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[Staged]:
+        # FalkorDB runs each query atomically but has no transaction spanning several: the
+        # unit of work writes into a copy of the graph, which replaces the graph in one
+        # RENAME when it ends. A crash leaves the copy behind and the graph untouched.
+        connection = self._client.connection
+        lock, staging = f"{self._graph_name}~lock", f"{self._graph_name}~staging"
+        if not await connection.set(lock, str(os.getpid()), nx=True):
+            raise GraphBusy(
+                f"another load is writing to graph {self._graph_name!r} (pid "
+                f"{(await connection.get(lock) or b'?').decode()}); wait for it to finish"
+            )
+        try:
+            await connection.delete(staging)  # left over from a crashed unit of work
+            if await connection.exists(self._graph_name):
+                await connection.execute_command("GRAPH.COPY", self._graph_name, staging)
+            staged_store = FalkorStore(
+                self._engine,
+                self._client,
+                staging,
+                timeout_s=self._timeout_ms / 1000,
+                schema=self._schema,
+            )
+            staged_store.stats = self.stats
+            staged_store.listeners = self.listeners
+            staged = Staged(staged_store)
+            await staged_store.apply_schema(compact=False)  # a new graph has no indexes yet
+            try:
+                yield staged
+            except BaseException:
+                await connection.delete(staging)
+                raise
+            if staged.discarded:
+                await connection.delete(staging)
+            else:
+                await connection.rename(staging, self._graph_name)
+        finally:
+            await connection.delete(lock)
 
     async def after_bulk_load(self) -> None:
         # A crash right after a big load would replay every MERGE of it, slowly: rewrite now.

@@ -1,61 +1,74 @@
-"""Write queries generated from the ontology: one upsert per label and per endpoint triple.
+"""Queries generated from the ontology: per label and per (source, type, target) triple.
 
 Labels and relationship types are interpolated here, and only here, and only from the
-ontology's schema model; every value travels as a parameter.
+ontology's schema model; every value travels as a parameter. Names are `<verb>/node/<Label>`
+and `<verb>/rel/<Source>-<TYPE>-<Target>`.
 """
 
 from __future__ import annotations
 
 from ontology.model import Schema
 
+NODE_QUERIES = {
+    # rows [{id, source, props}]: create or update; `source` is kept from the first writer
+    "upsert": "UNWIND $rows AS row MERGE (n:{L} {{id: row.id}}) "
+    "ON CREATE SET n.source = row.source SET n += row.props",
+    # the nodes with these $ids, all properties; missing ids give no row
+    "get": "UNWIND $ids AS id MATCH (n:{L} {{id: id}}) RETURN n {{.*}} AS node",
+    # every node, in id order
+    "all": "MATCH (n:{L}) RETURN n {{.*}} AS node ORDER BY n.id",
+    # the first $limit ids in id order
+    "sample": "MATCH (n:{L}) RETURN n.id AS id ORDER BY id LIMIT $limit",
+    # ids of the nodes that $source created
+    "owned": "MATCH (n:{L}) WHERE n.source = $source RETURN n.id AS id",
+    # delete the nodes with these $ids and their relationships
+    "delete": "UNWIND $ids AS id MATCH (n:{L} {{id: id}}) DETACH DELETE n",
+}
+REL_QUERIES = {
+    # rows [{from, to, source, props}]; returns how many rows found both ends
+    "upsert": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}}) MATCH (b:{D} {{id: row.to}}) "
+    "MERGE (a)-[r:{T}]->(b) ON CREATE SET r.source = row.source SET r += row.props "
+    "RETURN count(*) AS matched",
+    # which of the rows [{from, to}] exist, with their properties
+    "get": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D} {{id: row.to}}) "
+    "RETURN row.from AS from, row.to AS to, r {{.*}} AS props",
+    # every relationship, ordered by its ends
+    "all": "MATCH (a:{S})-[r:{T}]->(b:{D}) RETURN a.id AS from, b.id AS to, r {{.*}} AS props "
+    "ORDER BY from, to",
+    # the relationships that $source created
+    "owned": "MATCH (a:{S})-[r:{T}]->(b:{D}) WHERE r.source = $source "
+    "RETURN a.id AS from, b.id AS to",
+    # for single-valued relationships: the ones from each row's `from` to another node
+    "others": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D}) "
+    "WHERE b.id <> row.to RETURN row.from AS from, b.id AS to",
+    # ... and deleting them, before the row's relationship is created
+    "replace": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D}) "
+    "WHERE b.id <> row.to DELETE r",
+    # delete the relationships of the rows [{from, to}]
+    "delete": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D} {{id: row.to}}) "
+    "DELETE r",
+}
 
-def upsert_node_name(label: str) -> str:
-    """Registry name of the upsert query for nodes of `label`."""
-    return f"upsert/node/{label}"
+
+def node_query(verb: str, label: str) -> str:
+    """Registry name of a generated query about nodes of `label` (see NODE_QUERIES)."""
+    return f"{verb}/node/{label}"
 
 
-def upsert_relationship_name(source: str, rel_type: str, target: str) -> str:
-    """Registry name of the upsert query for `(source)-[rel_type]->(target)`."""
-    return f"upsert/rel/{source}-{rel_type}-{target}"
-
-
-def nodes_by_ids_name(label: str) -> str:
-    """Registry name of the query returning the nodes of `label` with the given `$ids`.
-
-    Rows are `{node}` maps of all properties, in no particular order; missing ids give no row.
-    """
-    return f"nodes/{label}"
-
-
-def sample_ids_name(label: str) -> str:
-    """Registry name of the query returning the first `$limit` ids of `label`, in id order."""
-    return f"sample/{label}"
+def rel_query(verb: str, source: str, rel_type: str, target: str) -> str:
+    """Registry name of a generated query about `(source)-[rel_type]->(target)`."""
+    return f"{verb}/rel/{source}-{rel_type}-{target}"
 
 
 def generated_queries(schema: Schema) -> dict[str, str]:
-    """Every generated query text by registry name.
-
-    Node rows are `{id, props}`; relationship rows are `{from, to, props}`. `SET += props`
-    leaves properties that a row does not mention untouched, so re-running a load with the
-    same rows changes nothing.
-    """
-    queries = {
-        upsert_node_name(label): (
-            f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
-        )
-        for label in sorted(schema.labels)
-    }
+    """Every generated query text by registry name."""
+    queries = {}
     for label in sorted(schema.labels):
-        queries[nodes_by_ids_name(label)] = (
-            f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n {{.*}} AS node"
-        )
-        queries[sample_ids_name(label)] = (
-            f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id LIMIT $limit"
-        )
+        for verb, template in NODE_QUERIES.items():
+            queries[node_query(verb, label)] = template.format(L=label)
     for source, rel_type, target in sorted(schema.endpoints()):
-        queries[upsert_relationship_name(source, rel_type, target)] = (
-            f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from}}) "
-            f"MATCH (b:{target} {{id: row.to}}) "
-            f"MERGE (a)-[r:{rel_type}]->(b) SET r += row.props"
-        )
+        for verb, template in REL_QUERIES.items():
+            queries[rel_query(verb, source, rel_type, target)] = template.format(
+                S=source, T=rel_type, D=target
+            )
     return queries

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, EagerResult, Query, RoutingControl
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncTransaction,
+    EagerResult,
+    Query,
+    Record,
+    ResultSummary,
+    RoutingControl,
+)
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
 from ontology.model import Schema, load_schema
 from queries.ddl import NEO4J_LIST_CONSTRAINTS, neo4j_statements
 from queries.errors import EngineUnavailable, QueryError
-from queries.store import GraphStore, Params, Result, plain
+from queries.store import GraphStore, Params, QueryRunner, Result, Staged, plain
 
 
 class Neo4jStore(GraphStore):
@@ -57,19 +69,32 @@ class Neo4jStore(GraphStore):
 
     async def _run(self, text: str, params: Params, *, write: bool) -> Result:
         records, summary, keys = await self._execute(text, params, write=write)
-        rows = [{key: plain(record[key]) for key in keys} for record in records]
-        engine_ms = float(
-            (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
-        )
-        c = summary.counters
-        counters = {
-            "nodes_created": c.nodes_created,
-            "nodes_deleted": c.nodes_deleted,
-            "relationships_created": c.relationships_created,
-            "relationships_deleted": c.relationships_deleted,
-            "properties_set": c.properties_set,
-        }
-        return Result(rows, engine_ms, counters)
+        return _result(records, summary, keys)
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[Staged]:
+        # One explicit transaction: Neo4j keeps it invisible to readers until it commits and
+        # rolls it back on any error. Its size is bounded by the server's transaction memory
+        # (dbms.memory.transaction.total.max).
+        async with self._driver.session(database=self._database) as session:
+            tx = await session.begin_transaction(timeout=None)
+            staged = Staged(_TransactionRunner(tx))
+            staged.store.stats = self.stats
+            staged.store.listeners = self.listeners
+            try:
+                yield staged
+            except BaseException:
+                await tx.rollback()
+                raise
+            try:
+                if staged.discarded:
+                    await tx.rollback()
+                else:
+                    await tx.commit()
+            except Neo4jError as exc:
+                raise QueryError(exc.message or str(exc)) from exc
+            except DriverError as exc:
+                raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
 
     async def schema_statements(self) -> list[str]:
         records, _, _ = await self._execute(NEO4J_LIST_CONSTRAINTS, {}, write=False)
@@ -91,3 +116,36 @@ class Neo4jStore(GraphStore):
 
     async def close(self) -> None:
         await self._driver.close()
+
+
+class _TransactionRunner(QueryRunner):
+    """Runs every query inside one open transaction (the unit of work of `atomic()`)."""
+
+    def __init__(self, tx: AsyncTransaction) -> None:
+        super().__init__()
+        self._tx = tx
+
+    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
+        try:
+            cursor = await self._tx.run(text, dict(params))
+            records = [record async for record in cursor]
+            summary = await cursor.consume()
+        except Neo4jError as exc:
+            raise QueryError(exc.message or str(exc)) from exc
+        except DriverError as exc:
+            raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
+        return _result(records, summary, list(cursor.keys()))
+
+
+def _result(records: Sequence[Record], summary: ResultSummary, keys: Sequence[str]) -> Result:
+    rows = [{key: plain(record[key]) for key in keys} for record in records]
+    engine_ms = float((summary.result_available_after or 0) + (summary.result_consumed_after or 0))
+    c = summary.counters
+    counters = {
+        "nodes_created": c.nodes_created,
+        "nodes_deleted": c.nodes_deleted,
+        "relationships_created": c.relationships_created,
+        "relationships_deleted": c.relationships_deleted,
+        "properties_set": c.properties_set,
+    }
+    return Result(rows, engine_ms, counters)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +23,19 @@ Row = dict[str, Any]
 Params = Mapping[str, Any]
 
 DEFAULT_BATCH_SIZE = 5000
+
+
+class Staged:
+    """A unit of work in progress: a store to write through, and whether to keep it."""
+
+    def __init__(self, store: QueryRunner) -> None:
+        self.store = store
+        self.discarded = False
+
+    def discard(self) -> None:
+        """Leave the graph as it was when the unit of work ends, without an error."""
+        self.discarded = True
+
 
 QueryListener = Callable[[str, float, float], None]
 """Called after each query with its name, the engine's time and the wall time (ms)."""
@@ -68,11 +81,8 @@ class Result:
     counters: Mapping[str, int] = field(default_factory=dict)
 
 
-class GraphStore(ABC):
-    """A connection to one graph; subclasses implement `_run` and the schema DDL."""
-
-    engine: str
-    """Short name of the engine: `falkordb` or `neo4j`."""
+class QueryRunner(ABC):
+    """Runs named queries; subclasses implement `_run` for one engine (or one transaction)."""
 
     def __init__(self) -> None:
         self.stats = QueryStats()
@@ -134,6 +144,13 @@ class GraphStore(ABC):
     async def _run(self, text: str, params: Params, *, write: bool) -> Result:
         """Send one query to the engine and return plain rows."""
 
+
+class GraphStore(QueryRunner):
+    """A connection to one graph: queries, schema, units of work, health."""
+
+    engine: str
+    """Short name of the engine: `falkordb` or `neo4j`."""
+
     @abstractmethod
     async def schema_statements(self) -> list[str]:
         """The DDL statements that `apply_schema` would run now (those not yet applied)."""
@@ -145,7 +162,17 @@ class GraphStore(ABC):
         Idempotent: a second call creates nothing.
         """
 
-    async def after_bulk_load(self) -> None:  # noqa: B027 (optional hook)
+    @abstractmethod
+    def atomic(self) -> AbstractAsyncContextManager[Staged]:
+        """A unit of work that lands whole or not at all.
+
+        `async with store.atomic() as staged:` — write through `staged.store`; leaving the
+        block normally commits, an exception (or `staged.discard()`) leaves the graph as it
+        was. Only one unit of work runs on a graph at a time; a second one gets
+        `GraphBusy`.
+        """
+
+    async def after_bulk_load(self) -> None:
         """Called once a large load has been written; engines tidy up here."""
 
     @abstractmethod

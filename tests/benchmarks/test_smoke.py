@@ -29,6 +29,10 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
         assert load["relationships"] == sum(v for k, v in counts.items() if k.isupper())
         assert load["loader_peak_mb"] > 0
         assert set(load["phases_s"]) == {"read", "nodes", "relationships", "finish"}
+    assert sections["load"]["first"]["totals"]["unchanged"] == 0
+    # loading the same files again finds everything unchanged
+    again = sections["load"]["again"]["totals"]
+    assert again["created"] == again["updated"] == again["deleted"] == 0
 
     assert set(sections["queries"]) == {case.query for case in CASES}
     for result in sections["queries"].values():

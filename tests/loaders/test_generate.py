@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from loaders.generate import GeneratedFiles, Sizes, generate
-from loaders.pipeline import READERS, Source, load, read_sources
-from loaders.validate import check_batch
+from loaders.pipeline import READERS, Source, load
 from ontology.model import load_schema
 from queries.falkor import FalkorStore
 
@@ -68,12 +67,13 @@ def test_every_node_label_and_relationship_type_exists(small: GeneratedFiles) ->
     assert all(count > 0 for count in small.counts.values())
 
 
-def test_the_files_read_without_problems(small: GeneratedFiles) -> None:
-    schema = load_schema()
-    batch, _ = read_sources(sources(small), schema)
-    assert check_batch(batch, schema, {}) == []
-    nodes = Counter(node.label for node in batch.nodes)
+async def test_the_files_validate_in_a_dry_run(
+    small: GeneratedFiles, empty_store: FalkorStore
+) -> None:
+    report = await load(empty_store, sources(small), dry_run=True)
+    nodes = {label: c.created for label, c in report.nodes.items() if c.created}
     assert nodes == {k: v for k, v in small.counts.items() if not k.isupper()}
+    assert report.run_id is None
 
 
 async def test_the_files_load_into_a_real_engine_with_the_counts_given(
@@ -93,8 +93,8 @@ async def test_the_files_load_into_a_real_engine_with_the_counts_given(
     expected_rels = {k: v for k, v in small.counts.items() if k.isupper()}
     assert nodes == expected_nodes
     assert dict(relationships) == expected_rels
-    assert dict(report.nodes) == expected_nodes
-    assert dict(report.relationships) == expected_rels
+    assert {label: c.created for label, c in report.nodes.items()} == expected_nodes
+    assert {rel: c.created for rel, c in report.relationships.items()} == expected_rels
 
 
 async def test_the_files_also_load_one_by_one_in_order(
@@ -119,15 +119,14 @@ def test_scale_multiplies_the_counts(small: GeneratedFiles, tmp_path: Path) -> N
     assert reference.customers == 200_000
 
 
-def test_tiny_scales_keep_every_kind(tmp_path: Path) -> None:
+async def test_tiny_scales_keep_every_kind(tmp_path: Path, empty_store: FalkorStore) -> None:
     tiny = generate(tmp_path, scale=0.0001)
     schema = load_schema()
     assert {k for k in tiny.counts if not k.isupper()} == set(schema.node_types) - {"LoadRun"}
     assert tiny.counts["Team"] >= 3
     assert tiny.counts["Stage"] >= 2
     assert tiny.counts["Touchpoint"] >= 2
-    batch, _ = read_sources(sources(tiny), schema)
-    assert check_batch(batch, schema, {}) == []
+    await load(empty_store, sources(tiny), dry_run=True)  # raises LoadFailed on any problem
 
 
 @pytest.mark.parametrize("scale", [0.0, -1.0, float("nan")])

@@ -105,7 +105,7 @@ async def test_committed_write_survives_kill_9() -> None:
             stores.push_async_callback(restarted.close)  # closed first: callbacks run LIFO
             assert restarted.embedded.started_here  # a new engine, not the dead one
             assert engine_pid(path) != pid
-            rows = await restarted.read("nodes/Team", {"ids": [team["id"]]})
+            rows = await restarted.read("get/node/Team", {"ids": [team["id"]]})
             assert rows == [{"node": {"id": team["id"], **team["props"]}}]
 
 
@@ -181,7 +181,7 @@ async def write_in_chunks(store: FalkorStore, name: str, rows: list[Row]) -> dic
 async def check_everything_is_back(store: FalkorStore, *, read_every_node: bool) -> None:
     """Every customer with its properties, and every IN_SEGMENT relationship.
 
-    With `read_every_node`, every customer is read back with `nodes/Customer` in chunks
+    With `read_every_node`, every customer is read back with `get/node/Customer` in chunks
     (slow-ish: the client decodes 100k maps); otherwise a sample is read back and
     re-upserting every customer creates no node. Once every customer is known to exist,
     re-upserting every relationship creating none shows they all survived.
@@ -191,7 +191,7 @@ async def check_everything_is_back(store: FalkorStore, *, read_every_node: bool)
     sample = ids if read_every_node else list(dict.fromkeys([*ids[::997], *ids[-len(TAIL) :]]))
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(sample), READ_CHUNK):
-        rows = await store.read("nodes/Customer", {"ids": sample[start : start + READ_CHUNK]})
+        rows = await store.read("get/node/Customer", {"ids": sample[start : start + READ_CHUNK]})
         found |= {row["node"]["id"]: row["node"] for row in rows}
     assert len(found) == len(sample)
     assert found == {cid: expected[cid] for cid in sample}

@@ -23,10 +23,11 @@ from typing import Any
 import pytest
 
 from loaders.pipeline import LoadReport, demo_sources, load, read_sources
+from loaders.records import LoadProblem, NodeRecord
 from ontology.model import load_schema
 from queries.ddl import neo4j_statements
 from queries.errors import EngineUnavailable, QueryError
-from queries.generated import nodes_by_ids_name, upsert_node_name
+from queries.generated import node_query
 from queries.neo4j_store import Neo4jStore
 from queries.store import GraphStore, Row
 
@@ -73,11 +74,11 @@ def server() -> Server:
 
 def demo_ids() -> dict[str, list[str]]:
     """The ids of every node of the demo company by label, read from its source files."""
-    batch, _ = read_sources(demo_sources(), load_schema())
-    assert not batch.problems, batch.problems
     by_label: dict[str, set[str]] = {}
-    for node in batch.nodes:
-        by_label.setdefault(node.label, set()).add(node.id)
+    for _, item in read_sources(demo_sources(), load_schema()):
+        assert not isinstance(item, LoadProblem), item
+        if isinstance(item, NodeRecord):
+            by_label.setdefault(item.label, set()).add(item.id)
     return {label: sorted(ids) for label, ids in sorted(by_label.items())}
 
 
@@ -97,7 +98,7 @@ def canonical(rows: list[Row]) -> list[Row]:
 
 async def read_nodes(store: GraphStore, label: str, ids: list[str]) -> list[dict[str, Any]]:
     """The `node` maps of `label` with `ids`, without provenance, sorted by id."""
-    rows = await store.read(nodes_by_ids_name(label), {"ids": ids})
+    rows = await store.read(node_query("get", label), {"ids": ids})
     return sorted((stable(row["node"]) for row in rows), key=lambda node: str(node["id"]))
 
 
@@ -179,11 +180,11 @@ async def test_schema_has_one_unique_id_constraint_per_label_and_applies_once(
 
 async def test_the_demo_company_loads_and_every_node_is_there(demo_neo4j: Loaded) -> None:
     ids = demo_ids()
-    assert {label: n for label, n in demo_neo4j.report.nodes.items() if n} == {
+    assert {label: c.total for label, c in demo_neo4j.report.nodes.items() if c.total} == {
         label: len(label_ids) for label, label_ids in ids.items()
     }
-    assert demo_neo4j.report.relationships["OCCURS_AT"] > 0
-    assert demo_neo4j.report.relationships["EVIDENCES"] > 0
+    assert demo_neo4j.report.relationships["OCCURS_AT"].total > 0
+    assert demo_neo4j.report.relationships["EVIDENCES"].total > 0
     for label, label_ids in ids.items():
         found = await read_nodes(demo_neo4j.store, label, label_ids)
         assert [node["id"] for node in found] == label_ids, label
@@ -223,6 +224,6 @@ async def test_team_nodes_are_the_same_as_on_the_embedded_engine(
 
 async def test_a_write_query_sent_as_a_read_is_refused(writable_store: Neo4jStore) -> None:
     rows = [{"id": READ_PROBE_TEAM, "props": {"name": "Read probe", "kind": "team"}}]
-    with pytest.raises(QueryError, match=upsert_node_name("Team")):
-        await writable_store.read(upsert_node_name("Team"), {"rows": rows})
-    assert await writable_store.read(nodes_by_ids_name("Team"), {"ids": [READ_PROBE_TEAM]}) == []
+    with pytest.raises(QueryError, match=node_query("upsert", "Team")):
+        await writable_store.read(node_query("upsert", "Team"), {"rows": rows})
+    assert await writable_store.read(node_query("get", "Team"), {"ids": [READ_PROBE_TEAM]}) == []

@@ -27,7 +27,7 @@ PLAIN_TYPES: frozenset[type] = frozenset({str, int, float, bool, type(None), lis
 """Exact types a result may hold (no subclasses: no OrderedDict, no graph objects)."""
 
 UPSERT_TEAM = "upsert/node/Team"
-TEAMS = "nodes/Team"
+TEAMS = "get/node/Team"
 
 
 def value_types(value: object) -> set[type]:
@@ -258,8 +258,8 @@ async def test_unique_constraint_refuses_a_second_node_with_the_same_id(
 
 async def test_unknown_query_name(empty_store: FalkorStore) -> None:
     before = empty_store.stats.round_trips
-    with pytest.raises(UnknownQuery, match="nodes/NoSuchLabel"):
-        await empty_store.read("nodes/NoSuchLabel", {"ids": []})
+    with pytest.raises(UnknownQuery, match="get/node/NoSuchLabel"):
+        await empty_store.read("get/node/NoSuchLabel", {"ids": []})
     with pytest.raises(UnknownQuery):
         await empty_store.write("upsert/node/Department", {"rows": []})
     with pytest.raises(UnknownQuery):
@@ -284,12 +284,12 @@ async def test_read_of_a_write_query_is_refused_by_the_engine(empty_store: Falko
 
 def test_query_stats_count_each_round_trip() -> None:
     stats = QueryStats()
-    stats.record("nodes/Team", 1.5)
-    stats.record("nodes/Team", 0.5)
+    stats.record("get/node/Team", 1.5)
+    stats.record("get/node/Team", 0.5)
     stats.record(UPSERT_TEAM, 0.0)
     assert stats.round_trips == 3
     assert stats.engine_ms == pytest.approx(2.0)
-    assert stats.by_query == {"nodes/Team": 2, UPSERT_TEAM: 1}
+    assert stats.by_query == {"get/node/Team": 2, UPSERT_TEAM: 1}
 
 
 async def test_store_counts_one_round_trip_per_query(empty_store: FalkorStore) -> None:
