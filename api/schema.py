@@ -6,6 +6,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import Info
 
 from api.context import Context
@@ -132,4 +133,8 @@ class Query:
         return None if props is None else Team.from_props(props)
 
 
-schema = strawberry.Schema(query=Query, extensions=[EngineStats])
+schema = strawberry.Schema(
+    query=Query,
+    # Portals send the same few documents over and over: parse and validate each once.
+    extensions=[ParserCache(maxsize=512), ValidationCache(maxsize=512), EngineStats],
+)
