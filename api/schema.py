@@ -136,5 +136,9 @@ class Query:
 schema = strawberry.Schema(
     query=Query,
     # Portals send the same few documents over and over: parse and validate each once.
-    extensions=[ParserCache(maxsize=512), ValidationCache(maxsize=512), EngineStats],
+    extensions=[
+        lambda: ParserCache(maxsize=512),  # the caches are shared across instances
+        lambda: ValidationCache(maxsize=512),
+        EngineStats,
+    ],
 )

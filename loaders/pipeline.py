@@ -500,6 +500,14 @@ async def _prune(
     assert writer.kept is not None
     assert writer.kept_rels is not None
     for source in writer.kept:
+        # relationships first: deleting a node takes its relationships with it uncounted
+        for triple in sorted(schema.endpoints()):
+            rows = await target.read(rel_query("owned", *triple), {"source": source})
+            kept = writer.kept_rels[source][triple]
+            stale = [r for r in rows if (r["from"], r["to"]) not in kept]
+            report.relationships[triple[1]].deleted += len(stale)
+            if stale and not dry_run:
+                await target.write_rows(rel_query("delete", *triple), stale)
         for label in sorted(schema.labels):
             rows = await target.read(node_query("owned", label), {"source": source})
             gone = sorted({row["id"] for row in rows} - writer.kept[source][label])
@@ -509,13 +517,6 @@ async def _prune(
                     await target.write(
                         node_query("delete", label), {"ids": gone[start : start + BATCH_SIZE]}
                     )
-        for triple in sorted(schema.endpoints()):
-            rows = await target.read(rel_query("owned", *triple), {"source": source})
-            kept = writer.kept_rels[source][triple]
-            stale = [r for r in rows if (r["from"], r["to"]) not in kept]
-            report.relationships[triple[1]].deleted += len(stale)
-            if stale and not dry_run:
-                await target.write_rows(rel_query("delete", *triple), stale)
 
 
 async def _write_run(

@@ -171,6 +171,12 @@ def csv_rows(path: Path) -> Iterator[list[str] | tuple[int, Row] | LoadProblem]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             sample = handle.read(4096)
             handle.seek(0)
+            if "\0" in sample:
+                yield LoadProblem(
+                    Origin(str(path), 1),
+                    "this is a binary file (it holds NUL bytes), not a CSV text file",
+                )
+                return
             reader = csv.DictReader(handle, restkey=_EXTRA)
             header = list(reader.fieldnames or [])
             if len(header) == 1 and (delimiter := _other_delimiter(sample)) is not None:

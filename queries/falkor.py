@@ -140,6 +140,23 @@ class FalkorStore(GraphStore):
             await asyncio.to_thread(self._engine.compact)
         return [statement for _, statement in missing]
 
+    def on_graph(self, name: str) -> FalkorStore:
+        """A store for another graph of the same engine, sharing this connection."""
+        return FalkorStore(
+            self._engine, self._client, name, timeout_s=self._timeout_ms / 1000, schema=self._schema
+        )
+
+    async def copy_to(self, name: str) -> FalkorStore:
+        """Copy this graph (indexes and constraints included) to graph `name`, replacing it."""
+        await self._client.connection.delete(name)
+        await self._client.connection.execute_command("GRAPH.COPY", self._graph_name, name)
+        return self.on_graph(name)
+
+    async def drop(self) -> None:
+        """Delete this graph and what a unit of work may have left beside it."""
+        name = self._graph_name
+        await self._client.connection.delete(name, f"{name}~staging", f"{name}~lock")
+
     @asynccontextmanager
     async def atomic(self) -> AsyncIterator[Staged]:
         # FalkorDB runs each query atomically but has no transaction spanning several: the
@@ -148,21 +165,20 @@ class FalkorStore(GraphStore):
         connection = self._client.connection
         lock, staging = f"{self._graph_name}~lock", f"{self._graph_name}~staging"
         if not await connection.set(lock, str(os.getpid()), nx=True):
-            raise GraphBusy(
-                f"another load is writing to graph {self._graph_name!r} (pid "
-                f"{(await connection.get(lock) or b'?').decode()}); wait for it to finish"
-            )
+            holder = int(await connection.get(lock) or 0)
+            if _alive(holder):
+                raise GraphBusy(
+                    f"another load (pid {holder}) is writing to graph {self._graph_name!r}; "
+                    "wait for it to finish"
+                )
+            # its process died mid-way (the engine is local, so its pid is ours to check)
+            await connection.set(lock, str(os.getpid()))
         try:
-            await connection.delete(staging)  # left over from a crashed unit of work
             if await connection.exists(self._graph_name):
-                await connection.execute_command("GRAPH.COPY", self._graph_name, staging)
-            staged_store = FalkorStore(
-                self._engine,
-                self._client,
-                staging,
-                timeout_s=self._timeout_ms / 1000,
-                schema=self._schema,
-            )
+                staged_store = await self.copy_to(staging)  # replaces a crashed one's copy
+            else:
+                await connection.delete(staging)
+                staged_store = self.on_graph(staging)
             staged_store.stats = self.stats
             staged_store.listeners = self.listeners
             staged = Staged(staged_store)
@@ -204,3 +220,16 @@ class FalkorStore(GraphStore):
     async def close(self) -> None:
         await self._client.aclose()
         await asyncio.to_thread(self._engine.stop)
+
+
+def _alive(pid: int) -> bool:
+    """True if a process with this pid runs on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -50,6 +50,15 @@ async def demo_store(demo_dir: Path) -> AsyncIterator[GraphStore]:
 
 
 @pytest.fixture
+async def demo_store_copy(demo_store: GraphStore) -> AsyncIterator[FalkorStore]:
+    """A writable copy of the demo graph (graph `copy` on the session's engine)."""
+    assert isinstance(demo_store, FalkorStore)
+    copy = await demo_store.copy_to("copy")
+    yield copy
+    await copy.drop()
+
+
+@pytest.fixture
 async def empty_store() -> AsyncIterator[FalkorStore]:
     """A store on its own fresh embedded engine, with the schema applied."""
     path = short_tmp_dir("cxg-")

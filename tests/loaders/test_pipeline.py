@@ -1,0 +1,279 @@
+"""What every load guarantees: validated, atomic, idempotent, incremental, with provenance."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from loaders.export import export_json
+from loaders.generate import generate
+from loaders.pipeline import DEMO_DIR, Source, directory_sources, load
+from loaders.records import LoadFailed
+from queries.embedded import EmbeddedEngine
+from queries.errors import GraphBusy
+from queries.falkor import FalkorStore
+from queries.generated import node_query, rel_query
+
+
+async def snapshot(store: FalkorStore, path: Path) -> bytes:
+    await export_json(store, path)
+    return path.read_bytes()
+
+
+def copy_demo(tmp_path: Path) -> Path:
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO_DIR, target)
+    return target
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def rewrite(path: Path, change: dict[str, dict[str, str]] | None = None, drop: str = "") -> None:
+    """Rewrite a CSV file: change cells of the rows with the given ids, drop one row."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0])
+    rows = [{**row, **(change or {}).get(row["id"], {})} for row in rows if row["id"] != drop]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+async def test_loading_the_same_files_again_changes_nothing(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    first = await load(empty_store, directory_sources(DEMO_DIR))
+    assert first.changed
+    assert first.run_id is not None
+    before = await snapshot(empty_store, tmp_path / "before.jsonl")
+    again = await load(empty_store, directory_sources(DEMO_DIR))
+    assert not again.changed
+    assert again.run_id is None  # no load run is recorded for a load that changed nothing
+    assert again.totals()["unchanged"] == first.totals()["created"]
+    assert await snapshot(empty_store, tmp_path / "after.jsonl") == before
+
+
+async def test_every_node_and_relationship_records_its_source_and_run(
+    empty_store: FalkorStore,
+) -> None:
+    report = await load(empty_store, directory_sources(DEMO_DIR))
+    (team,) = [
+        r["node"] for r in await empty_store.read(node_query("get", "Team"), {"ids": ["team-web"]})
+    ]
+    assert team["source"] == "teams:teams.csv"
+    assert team["loadRun"] == report.run_id
+    (rel,) = await empty_store.read(
+        rel_query("get", "Person", "MEMBER_OF", "Team"),
+        {"rows": [{"from": "p-ingrid-halvorsen", "to": "team-exec"}]},
+    )
+    assert rel["props"] == {"source": "people:people.csv", "loadRun": report.run_id}
+    (run,) = await empty_store.read("runs/list", {"limit": 5})
+    assert run["id"] == report.run_id
+    assert run["created"] == report.totals()["created"]
+    assert run["sources"].startswith("teams:teams.csv,people:people.csv")
+
+
+async def test_a_dry_run_reports_what_would_change_and_writes_nothing(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    empty = await snapshot(empty_store, tmp_path / "empty.jsonl")
+    report = await load(empty_store, directory_sources(DEMO_DIR), dry_run=True)
+    assert report.dry_run
+    assert report.nodes["Team"].created == 27
+    assert report.relationships["MEMBER_OF"].created == 102
+    assert await snapshot(empty_store, tmp_path / "after.jsonl") == empty
+
+
+async def test_a_newer_export_updates_what_changed(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    demo = copy_demo(tmp_path)
+    await load(empty_store, directory_sources(demo))
+    rewrite(demo / "teams.csv", {"team-web": {"name": "Web Platform"}})
+    # a new manager replaces the old one: a person reports to one person only
+    rewrite(demo / "people.csv", {"p-ingrid-halvorsen": {"title": "Chief Executive"}})
+    people = read_csv(demo / "people.csv")
+    person = next(p for p in people if p["manager"] not in ("", "p-ingrid-halvorsen"))
+    new_manager = "p-ingrid-halvorsen"
+    rewrite(demo / "people.csv", {person["id"]: {"manager": new_manager}})
+    report = await load(empty_store, directory_sources(demo))
+    assert report.nodes["Team"].updated == 1
+    assert report.nodes["Person"].updated == 1
+    assert report.relationships["REPORTS_TO"].created == 1
+    assert report.relationships["REPORTS_TO"].deleted == 1
+    (team,) = await empty_store.read(node_query("get", "Team"), {"ids": ["team-web"]})
+    assert team["node"]["name"] == "Web Platform"
+    assert team["node"]["loadRun"] == report.run_id
+    managers = await empty_store.read(
+        rel_query("others", "Person", "REPORTS_TO", "Person"),
+        {"rows": [{"from": person["id"], "to": "nobody"}]},
+    )
+    assert [m["to"] for m in managers] == [new_manager]
+
+
+async def test_prune_removes_only_what_the_source_created(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    demo = copy_demo(tmp_path)
+    await load(empty_store, directory_sources(demo))
+    extra = tmp_path / "more-teams.csv"
+    extra.write_text("id,name,kind,parent\nteam-lab,Innovation Lab,team,team-digital\n")
+    await load(empty_store, [Source("teams", extra)])
+    with_feedback = {r["customer"] for r in read_csv(demo / "feedback.csv")}
+    quiet = next(r["id"] for r in read_csv(demo / "customers.csv") if r["id"] not in with_feedback)
+    rewrite(demo / "customers.csv", drop=quiet)
+
+    kept = await load(empty_store, directory_sources(demo))  # without --prune: kept
+    assert kept.nodes["Customer"].deleted == 0
+    assert await empty_store.read(node_query("get", "Customer"), {"ids": [quiet]})
+
+    dry = await load(empty_store, directory_sources(demo), prune=True, dry_run=True)
+    assert dry.nodes["Customer"].deleted == 1
+    assert await empty_store.read(node_query("get", "Customer"), {"ids": [quiet]})
+
+    pruned = await load(empty_store, directory_sources(demo), prune=True)
+    assert pruned.nodes["Customer"].deleted == 1
+    assert pruned.relationships["IN_SEGMENT"].deleted == 1
+    assert pruned.nodes["Team"].deleted == 0  # team-lab belongs to more-teams.csv
+    assert await empty_store.read(node_query("get", "Customer"), {"ids": [quiet]}) == []
+    assert await empty_store.read(node_query("get", "Team"), {"ids": ["team-lab"]})
+
+
+HEADER = "id,name,kind,parent,verified_at\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "where", "message"),
+    [
+        ("teams", "id,name,kind\nteam-a,A,squad\n", ":2: field 'kind'", "expected one of division"),
+        ("teams", HEADER + "team-a,A,team,,2026-13-01\n", ":2: field 'verified_at'", "expected a date"),
+        ("teams", "id,name\n,Nameless\n", ":2: field 'id'", "a value is required"),
+        ("teams", "id;name;kind\nteam-a;A;team\n", ":1", "looks ';'-separated"),
+        ("teams", "id,name,colour\nteam-a,A,red\n", ":1", "unknown column(s) colour"),
+        ("teams", "name,kind\nA,team\n", ":1", "missing required column(s) id"),
+        ("teams", "", ":1", "the file is empty"),
+        ("teams", "id,name\nteam-a,A,extra\n", ":2", "more cells than columns"),
+        ("teams", HEADER + "team-a,A,team,team-b\nteam-b,B,team,team-a\n", ":", "forms a cycle"),
+        ("teams", HEADER + "team-a,A,team,\nteam-a,B,team,\n", ":3: field 'id'", "duplicate Team id"),
+        ("teams", HEADER + "team-a,A,team,team-nowhere\n", ":2: field 'parent'", "no Team has this id"),
+        ("people", "id,name,unit\np-1,Ann,team-nowhere\n", ":2: field 'unit'", "no Team has this id"),
+        ("people", "id,name\np-1,Ann\n", ":1", "missing required column(s) unit"),
+        ("systems", "id,name,criticality\nsys-a,A,extreme\n", ":2: field 'criticality'", "expected one of"),
+        ("processes", "id,code,name,layer\nproc-1,1.x,A,backstage\n", ":2: field 'code'", "matching"),
+        ("processes", "id,code,name,layer\nproc-1,1.2,A,backstage\n", ":2: field 'code'", "parent code 1.0"),
+        ("processes", "id,code,name,layer\nproc-1,1.0,A,middle\n", ":2: field 'layer'", "expected one of"),
+        ("customers", "id,name,since\nc-1,Ann,yesterday\n", ":2: field 'since'", "expected a date"),
+        ("feedback", "id,touchpoint,date,kind\nfb-1,tp-nope,2026-01-01,survey\n", ":2: field 'touchpoint'", "no Touchpoint"),
+        ("feedback", "id,touchpoint,date,kind,score\nfb-1,tp-bb-order,2026-01-01,survey,eleven\n", ":2: field 'score'", "expected a number"),
+    ],
+)  # fmt: skip
+async def test_bad_input_is_located_and_changes_nothing(
+    demo_store_copy: FalkorStore,
+    tmp_path: Path,
+    kind: str,
+    content: str,
+    where: str,
+    message: str,
+) -> None:
+    before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
+    bad = tmp_path / f"{kind}.csv"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(LoadFailed) as failed:
+        await load(demo_store_copy, [Source(kind, bad)])
+    problems = [str(p) for p in failed.value.problems]
+    assert any(p.startswith(f"{bad}{where}") and message in p for p in problems), problems
+    assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("id,name\nteam-a,Caf\xe9\n".encode("latin-1"), "not UTF-8 text"),
+        (b"PK\x03\x04\x00\x00\x00binary\x00garbage", "binary file"),
+    ],
+)
+async def test_unreadable_files_are_located_and_change_nothing(
+    demo_store_copy: FalkorStore, tmp_path: Path, raw: bytes, message: str
+) -> None:
+    before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
+    bad = tmp_path / "teams.csv"
+    bad.write_bytes(raw)
+    with pytest.raises(LoadFailed) as failed:
+        await load(demo_store_copy, [Source("teams", bad)])
+    assert any(str(p).startswith(str(bad)) and message in str(p) for p in failed.value.problems)
+    assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
+
+
+async def test_a_problem_in_the_last_file_undoes_the_whole_load(
+    demo_store_copy: FalkorStore, tmp_path: Path
+) -> None:
+    before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
+    good = tmp_path / "teams.csv"
+    good.write_text("id,name,kind\nteam-new,New team,team\n", encoding="utf-8")
+    bad = tmp_path / "people.csv"
+    bad.write_text("id,name,unit\np-new,New person,team-missing\n", encoding="utf-8")
+    with pytest.raises(LoadFailed):
+        await load(demo_store_copy, [Source("teams", good), Source("people", bad)])
+    assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
+
+
+async def test_one_load_at_a_time(empty_store: FalkorStore, tmp_path: Path) -> None:
+    connection = empty_store._client.connection
+    await connection.set("test~lock", str(os.getpid()))  # a live process holds the graph
+    try:
+        with pytest.raises(GraphBusy, match=f"pid {os.getpid()}"):
+            await load(empty_store, directory_sources(DEMO_DIR))
+    finally:
+        await connection.delete("test~lock")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    await connection.set("test~lock", dead.stdout.strip())  # left behind by a killed load
+    assert (await load(empty_store, directory_sources(DEMO_DIR))).changed
+
+
+async def test_killing_a_load_midway_leaves_the_graph_as_before(
+    demo_store_copy: FalkorStore, tmp_path: Path
+) -> None:
+    files = tmp_path / "enterprise"
+    generate(files, scale=0.05, seed=7)
+    before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
+    engine: EmbeddedEngine = demo_store_copy.embedded
+    env = {**os.environ, "CXGRAPH_DATA_DIR": str(engine.data_dir), "CXGRAPH_GRAPH": "copy"}
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "loaders.cli", "load", "all", str(files), "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    connection = demo_store_copy._client.connection
+    try:
+        deadline = time.monotonic() + 60
+        # wait until the load is writing into its staging copy, then give it a moment
+        while not await connection.exists("copy~staging"):
+            assert loader.poll() is None, "the load ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(1.0)
+        assert loader.poll() is None, "the load ended before it could be killed"
+        loader.send_signal(signal.SIGKILL)
+    finally:
+        loader.wait(30)
+    assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
+    # and the next load goes through, although the killed one left its lock behind
+    report = await load(demo_store_copy, directory_sources(files))
+    assert report.nodes["Customer"].created > 0
