@@ -162,6 +162,7 @@ class _Validator:
         self.single: dict[tuple[str, str], int] = {}
         self.limited: dict[tuple[str, str, str], tuple[str, Origin]] = {}
         self.edges: dict[tuple[str, str], list[RelRecord]] = defaultdict(list)
+        self.allowed = set(schema.endpoints())
         for rel in schema.relationship_types.values():
             for ep in rel.endpoints:
                 if ep.max_count == 1:
@@ -188,8 +189,8 @@ class _Validator:
             else:
                 self.seen[item.label][item.id] = item.origin
         else:
-            rel_type = self.schema.relationship_types[item.type]
-            if not rel_type.connects(item.source_label, item.target_label):
+            triple = (item.source_label, item.type, item.target_label)
+            if triple not in self.allowed:
                 self.add(
                     LoadProblem(
                         item.origin,
@@ -248,6 +249,7 @@ class _Writer:
             defaultdict(lambda: defaultdict(set)) if prune else None
         )
         self.feedback: dict[str, list[str]] = defaultdict(list)
+        self.empty: set[str] = set()
         self.single_valued = {
             (ep.source, rel.type, target)
             for rel in schema.relationship_types.values()
@@ -275,13 +277,24 @@ class _Writer:
             if len(rel_batch) >= BATCH_SIZE:
                 await self.flush_rels(triple)
 
+    async def note_empty_labels(self, schema: Schema) -> None:
+        """Remember which labels have no node yet: their batches need no comparison with
+        the graph (a first load of a big file then writes at full speed)."""
+        for label in schema.labels:
+            (row,) = await self.target.read(node_query("count", label))
+            if row["count"] == 0:
+                self.empty.add(label)
+
     async def flush_nodes(self, label: str) -> None:
         batch, self.nodes[label] = self.nodes[label], []
         if not batch:
             return
         started = time.perf_counter()
-        rows = await self.target.read(node_query("get", label), {"ids": [n.id for n, _ in batch]})
-        existing = {row["node"]["id"]: row["node"] for row in rows}
+        existing: dict[str, dict[str, Any]] = {}
+        if label not in self.empty:
+            ids = [n.id for n, _ in batch]
+            rows = await self.target.read(node_query("get", label), {"ids": ids})
+            existing = {row["node"]["id"]: row["node"] for row in rows}
         counts = self.report.nodes[label]
         changed = []
         for node, source in batch:
@@ -313,9 +326,11 @@ class _Writer:
             return
         await self.flush_all_nodes()  # both ends must be in the graph first
         started = time.perf_counter()
-        pairs = [{"from": r.source_id, "to": r.target_id} for r, _ in batch]
-        found = await self.target.read(rel_query("get", *triple), {"rows": pairs})
-        existing = {(row["from"], row["to"]) for row in found}
+        existing: set[tuple[str, str]] = set()
+        if triple[0] not in self.empty and triple[2] not in self.empty:
+            pairs = [{"from": r.source_id, "to": r.target_id} for r, _ in batch]
+            found = await self.target.read(rel_query("get", *triple), {"rows": pairs})
+            existing = {(row["from"], row["to"]) for row in found}
         counts = self.report.relationships[triple[1]]
         new: dict[tuple[str, str], tuple[RelRecord, str]] = {}
         for rel, source in batch:
@@ -433,6 +448,7 @@ async def load(
         writer = _Writer(
             staged.store, schema, run_id, report, validator.seen, dry_run=dry_run, prune=prune
         )
+        await writer.note_empty_labels(schema)
         for source, item in read_sources(sources, schema):
             report.rows += 1
             validator.check(item)

@@ -22,6 +22,11 @@ def coerce(raw: Any, spec: PropertySpec) -> Any:
 
     Dates are kept as ISO strings so that they compare the same on every engine.
     """
+    if type(raw) is str and spec.datatype == "string" and spec.allowed is None:
+        value: Any = raw.strip()  # the common case, kept fast: most cells are plain text
+        if spec.pattern is not None and not re.search(spec.pattern, value):
+            raise BadValue(f"expected text matching {spec.pattern}")
+        return value
     value = _typed(raw, spec)
     if spec.allowed is not None and value not in spec.allowed:
         raise BadValue(f"expected one of {', '.join(spec.allowed)}")

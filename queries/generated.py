@@ -15,6 +15,8 @@ NODE_QUERIES = {
     "ON CREATE SET n.source = row.source SET n += row.props",
     # the nodes with these $ids, all properties; missing ids give no row
     "get": "UNWIND $ids AS id MATCH (n:{L} {{id: id}}) RETURN n {{.*}} AS node",
+    # how many nodes there are
+    "count": "MATCH (n:{L}) RETURN count(n) AS count",
     # every node, in id order
     "all": "MATCH (n:{L}) RETURN n {{.*}} AS node ORDER BY n.id",
     # the first $limit ids in id order
