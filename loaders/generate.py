@@ -1535,6 +1535,8 @@ class _Generator:
         kinds = [k for k, _ in FEEDBACK_KINDS]
         kind_weights = list(accumulate(w for _, w in FEEDBACK_KINDS))
         given_by = evidences = 0
+        # the loader derives one monthly measurement per touchpoint and metric from scores
+        scored: set[tuple[int, str, str]] = set()
         with path.open("w", encoding="utf-8", newline="") as handle:
             out = _csv_writer(handle)
             out.writerow(
@@ -1575,12 +1577,15 @@ class _Generator:
                     text = rng.choice(SURVEY_TEXTS)
                 if category:
                     evidences += matches[index][category]
+                date = dates[(number - 1) * days // n]
+                if metric:
+                    scored.add((index, metric, date[:7]))
                 out.writerow(
                     [
                         f"fb-{number:07d}",
                         customer,
                         tps[index].id,
-                        dates[(number - 1) * days // n],
+                        date,
                         kind,
                         metric,
                         score,
@@ -1592,6 +1597,8 @@ class _Generator:
         self.rel("ABOUT", n)
         self.rel("GIVEN_BY", given_by)
         self.rel("EVIDENCES", evidences)
+        self.node("Measurement", len(scored))
+        self.rel("OF", len(scored))
         return path
 
     # --- everything ----------------------------------------------------------------------

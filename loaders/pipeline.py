@@ -464,7 +464,7 @@ async def load(
         if validator.count:
             raise LoadFailed(validator.problems, validator.count)
         finish = time.perf_counter()
-        await _link_feedback(staged.store, writer, report, dry_run)
+        await _derive_from_feedback(staged.store, writer, report, dry_run)
         if prune:
             await _prune(staged.store, writer, report, schema, dry_run)
         if report.changed and not dry_run:
@@ -489,7 +489,7 @@ async def _unit_of_work(store: GraphStore, dry_run: bool) -> AsyncIterator[Stage
         yield staged
 
 
-async def _link_feedback(
+async def _derive_from_feedback(
     target: QueryRunner, writer: _Writer, report: LoadReport, dry_run: bool
 ) -> None:
     if dry_run:
@@ -508,6 +508,23 @@ async def _link_feedback(
             created = result.counters.get("relationships_created", 0)
             counts.created += created
             counts.unchanged += int(result.rows[0]["linked"]) - created
+            result = await target.write(
+                "feedback/measure",
+                {
+                    "ids": ids[start : start + BATCH_SIZE],
+                    "source": source,
+                    "loadRun": report.run_id,
+                },
+            )
+            (row,) = result.rows
+            measures = report.nodes["Measurement"]
+            created = result.counters.get("nodes_created", 0)
+            measures.created += created
+            measures.updated += int(row["changed"]) - created
+            measures.unchanged += int(row["measurements"]) - int(row["changed"])
+            linked = result.counters.get("relationships_created", 0)
+            report.relationships["OF"].created += linked
+            report.relationships["OF"].unchanged += int(row["measurements"]) - linked
 
 
 async def _prune(

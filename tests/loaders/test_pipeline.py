@@ -277,3 +277,32 @@ async def test_killing_a_load_midway_leaves_the_graph_as_before(
     # and the next load goes through, although the killed one left its lock behind
     report = await load(demo_store_copy, directory_sources(files))
     assert report.nodes["Customer"].created > 0
+
+
+async def test_feedback_scores_become_monthly_measurements(demo_store: FalkorStore) -> None:
+    # Worked out here from feedback.csv, independently of the query that derives them.
+    groups: dict[tuple[str, str, str], list[float]] = {}
+    for row in read_csv(DEMO_DIR / "feedback.csv"):
+        if row["metric"] and row["score"]:
+            key = (row["touchpoint"], row["metric"], row["date"][:7])
+            groups.setdefault(key, []).append(float(row["score"]))
+    assert len(groups) > 20
+    ids = [f"m-{tp}-{metric}-{month}" for tp, metric, month in groups]
+    found = {
+        row["node"]["id"]: row["node"]
+        for row in await demo_store.read(node_query("get", "Measurement"), {"ids": ids})
+    }
+    assert set(found) == set(ids)
+    for (tp, metric, month), scores in groups.items():
+        node = found[f"m-{tp}-{metric}-{month}"]
+        expected: float
+        if metric == "nps":
+            promoters = sum(s >= 9 for s in scores)
+            detractors = sum(s <= 6 for s in scores)
+            expected = round(100 * (promoters - detractors) / len(scores))
+        else:
+            expected = round(sum(scores) / len(scores), 2)
+        assert node["value"] == pytest.approx(expected), node
+        assert node["sampleSize"] == len(scores)
+        assert node["phase"] == "after"
+        assert node["date"] == f"{month}-01"

@@ -1,0 +1,34 @@
+// Monthly CSAT, NPS and CES of the touchpoints that the feedback $ids is about, computed from
+// every scored feedback on those touchpoints: one Measurement per touchpoint, metric and
+// month (phase "after", dated the first of the month), Measurement-OF->Touchpoint.
+// CSAT and CES are averages (2 decimals); NPS is % promoters (9-10) - % detractors (0-6).
+// A measurement whose value and sample size did not change is left as it is.
+//
+// Parameters:
+//   $ids      list<string>  feedback ids just loaded, e.g. ["fb-0001"]
+//   $source   string        provenance source, e.g. "feedback:feedback.csv"
+//   $loadRun  string        id of the load run
+//
+// Returns one row:
+//   measurements  integer  measurements of those touchpoints (new, changed or not)
+//   changed       integer  of which new or changed by this call
+UNWIND $ids AS feedbackId
+MATCH (:Feedback {id: feedbackId})-[:ABOUT]->(tp:Touchpoint)
+WITH DISTINCT tp
+MATCH (f:Feedback)-[:ABOUT]->(tp)
+WHERE f.metric IS NOT NULL AND f.score IS NOT NULL
+WITH tp, f.metric AS metric, substring(f.date, 0, 7) AS month, collect(f.score) AS scores
+WITH tp, metric, month, size(scores) AS answers,
+     CASE metric
+       WHEN 'nps' THEN round(100.0 * (size([s IN scores WHERE s >= 9])
+                                      - size([s IN scores WHERE s <= 6])) / size(scores))
+       ELSE round(100.0 * reduce(total = 0.0, s IN scores | total + s) / size(scores)) / 100.0
+     END AS value
+MERGE (m:Measurement {id: 'm-' + tp.id + '-' + metric + '-' + month})
+ON CREATE SET m.source = $source, m.metric = metric, m.phase = 'after', m.date = month + '-01'
+WITH tp, m, value, answers, coalesce(m.value <> value OR m.sampleSize <> answers, true) AS changed
+SET m.value = value, m.sampleSize = answers,
+    m.loadRun = CASE WHEN changed THEN $loadRun ELSE m.loadRun END
+MERGE (m)-[r:OF]->(tp)
+ON CREATE SET r.source = $source, r.loadRun = $loadRun
+RETURN count(m) AS measurements, sum(CASE WHEN changed THEN 1 ELSE 0 END) AS changed
