@@ -158,9 +158,12 @@ class _Validator:
         self.schema = schema
         self.problems: list[LoadProblem] = []
         self.count = 0
-        self.seen: dict[str, dict[str, Origin]] = defaultdict(dict)
+        # Kept for every record of a load, so kept small: a packed (file, line) per node id,
+        # the target id per single-valued relationship.
+        self.seen: dict[str, dict[str, int | Origin]] = defaultdict(dict)
+        self.files: dict[str, int] = {}
         self.single: dict[tuple[str, str], int] = {}
-        self.limited: dict[tuple[str, str, str], tuple[str, Origin]] = {}
+        self.limited: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.edges: dict[tuple[str, str], list[RelRecord]] = defaultdict(list)
         self.allowed = set(schema.endpoints())
         for rel in schema.relationship_types.values():
@@ -182,12 +185,12 @@ class _Validator:
                 self.add(
                     LoadProblem(
                         item.origin.at("id"),
-                        f"duplicate {item.label} id, first given at {first}",
+                        f"duplicate {item.label} id, first given at {self._unpack(first)}",
                         item.id,
                     )
                 )
             else:
-                self.seen[item.label][item.id] = item.origin
+                self.seen[item.label][item.id] = self._pack(item.origin)
         else:
             triple = (item.source_label, item.type, item.target_label)
             if triple not in self.allowed:
@@ -198,21 +201,31 @@ class _Validator:
                     )
                 )
             if (item.source_label, item.type) in self.single:
-                key = (item.source_label, item.source_id, item.type)
-                previous = self.limited.get(key)
-                if previous is None:
-                    self.limited[key] = (item.target_id, item.origin)
-                elif previous[0] != item.target_id:
+                targets = self.limited[(item.source_label, item.type)]
+                previous = targets.setdefault(item.source_id, item.target_id)
+                if previous != item.target_id:
                     self.add(
                         LoadProblem(
                             item.origin,
-                            f"a {item.source_label} has at most one {item.type}; "
-                            f"{previous[0]!r} was given at {previous[1]}",
+                            f"a {item.source_label} has at most one {item.type}, and "
+                            f"{item.source_id!r} was also given {previous!r}",
                             item.target_id,
                         )
                     )
             if (item.source_label, item.type) in self.HIERARCHIES:
                 self.edges[(item.source_label, item.type)].append(item)
+
+    def _pack(self, origin: Origin) -> int | Origin:
+        if not isinstance(origin.line, int) or origin.line >= 1 << 32:
+            return origin
+        index = self.files.setdefault(origin.file, len(self.files))
+        return index << 32 | origin.line
+
+    def _unpack(self, packed: int | Origin) -> Origin:
+        if isinstance(packed, Origin):
+            return packed
+        files = {index: file for file, index in self.files.items()}
+        return Origin(files[packed >> 32], packed & 0xFFFFFFFF)
 
     def finish(self) -> None:
         for edges in self.edges.values():
@@ -229,7 +242,7 @@ class _Writer:
         schema: Schema,
         run_id: str,
         report: LoadReport,
-        loaded: dict[str, dict[str, Origin]],
+        loaded: dict[str, dict[str, int | Origin]],
         *,
         dry_run: bool,
         prune: bool,
