@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from loaders.bpmn import read_bpmn
 from loaders.journeys import read_journey_map
 from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.tables import TABLES, read_table
@@ -42,6 +43,7 @@ def _table_reader(kind: str) -> Reader:
 
 READERS: dict[str, Reader] = {kind: _table_reader(kind) for kind in TABLES} | {
     "journeys": read_journey_map,
+    "bpmn": read_bpmn,
 }
 """Source kinds and their readers; the kind names the `cxgraph load` sub-commands."""
 
@@ -63,7 +65,7 @@ class Source:
 
 def directory_sources(directory: Path) -> list[Source]:
     """The sources of a directory laid out like loaders/demo: `<kind>.csv` for each table
-    kind present, and journey maps in `journeys/*.yaml`."""
+    kind present, journey maps in `journeys/*.yaml` and BPMN diagrams in `bpmn/*.bpmn`."""
     sources = [
         Source(kind, directory / f"{kind}.csv")
         for kind in TABLES
@@ -72,6 +74,7 @@ def directory_sources(directory: Path) -> list[Source]:
     sources += [
         Source("journeys", path) for path in sorted((directory / "journeys").glob("*.yaml"))
     ]
+    sources += [Source("bpmn", path) for path in sorted((directory / "bpmn").glob("*.bpmn"))]
     return sources
 
 
