@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from loaders.export import export_json
 from loaders.pipeline import (
     READERS,
     LoadReport,
@@ -179,6 +180,18 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[int], None] | None]:
             bar.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
 
         yield update
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Argument(help="json (JSON Lines, one node or relationship a line).")],
+    path: Annotated[Path, typer.Argument(help="File to write.")],
+) -> None:
+    """Write the whole graph to a file, in a stable order: the same graph gives the same bytes."""
+    if fmt != "json":
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose json", param_hint="FORMAT")
+    count = _with_store(lambda store: export_json(store, path))
+    out.print(f"{count} nodes and relationships written to {path}")
 
 
 @app.command()

@@ -1,0 +1,85 @@
+"""The `cxgraph` command as a user runs it, on a real embedded engine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loaders.cli import app
+from queries.settings import get_store_settings
+from tests.conftest import short_tmp_dir
+
+runner = CliRunner(env={"COLUMNS": "200"})  # no wrapping inside error boxes
+
+
+@pytest.fixture
+def data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = short_tmp_dir("cxg-cli-")
+    monkeypatch.setenv("CXGRAPH_DATA_DIR", str(path))
+    monkeypatch.setenv("CXGRAPH_GRAPH", "cli")
+    get_store_settings.cache_clear()
+    yield path
+    get_store_settings.cache_clear()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_load_report_runs_and_export(data_dir: Path, tmp_path: Path) -> None:
+    first = runner.invoke(app, ["load", "demo", "--json"])
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout)
+    assert summary["changed"] is True
+    assert summary["nodes"]["Team"]["created"] == 27
+
+    again = runner.invoke(app, ["load", "demo"])
+    assert again.exit_code == 0, again.output
+    assert "Nothing changed" in again.stdout
+
+    runs = runner.invoke(app, ["runs", "--json"])
+    (run,) = json.loads(runs.stdout)
+    assert run["id"] == summary["run"]
+
+    out = tmp_path / "graph.jsonl"
+    exported = runner.invoke(app, ["export", "json", str(out)])
+    assert exported.exit_code == 0, exported.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert sum(1 for line in lines if json.loads(line).get("label") == "Team") == 27
+
+
+def test_bad_files_are_reported_with_their_place_and_exit_code_2(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "teams.csv"
+    bad.write_text("id,name,kind\nteam-a,A,squad\nteam-b,B,team\nteam-b,C,team\n", encoding="utf-8")
+    result = runner.invoke(app, ["load", "teams", str(bad)])
+    assert result.exit_code == 2
+    assert "Nothing was loaded: 2 problem(s)" in result.stderr
+    assert (
+        f"{bad}:2: field 'kind': expected one of division, department, team (got 'squad')"
+        in result.stderr
+    )
+    assert f"{bad}:4: field 'id': duplicate Team id, first given at {bad}:3" in result.stderr
+
+
+def test_usage_mistakes_say_what_to_do(data_dir: Path, tmp_path: Path) -> None:
+    unknown = runner.invoke(app, ["load", "teamz", str(tmp_path)])
+    assert unknown.exit_code == 2
+    assert "unknown kind 'teamz'" in unknown.output
+    missing = runner.invoke(app, ["load", "teams", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2
+    assert "is not a file" in missing.output
+
+
+def test_invalid_settings_give_one_clear_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CXGRAPH_ENGINE", "neo4j")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    get_store_settings.cache_clear()
+    result = runner.invoke(app, ["runs"])
+    assert result.exit_code == 1
+    assert "CXGRAPH_ENGINE=neo4j needs NEO4J_URI" in result.stderr
