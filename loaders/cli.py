@@ -26,6 +26,7 @@ from loaders.pipeline import (
     load,
     load_demo_if_empty,
 )
+from loaders.rdf import EXPORT_FORMATS, export_rdf
 from loaders.records import LoadFailed
 from queries.connect import store_session
 from queries.errors import CxGraphError
@@ -184,14 +185,21 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[int], None] | None]:
 
 @app.command("export")
 def export_command(
-    fmt: Annotated[str, typer.Argument(help="json (JSON Lines, one node or relationship a line).")],
-    path: Annotated[Path, typer.Argument(help="File to write.")],
+    fmt: Annotated[
+        str, typer.Argument(help=f"json (JSON Lines) or RDF: {', '.join(EXPORT_FORMATS)}.")
+    ],
+    path: Annotated[Path, typer.Argument(help="File to write, e.g. graph.jsonl or graph.ttl.")],
 ) -> None:
-    """Write the whole graph to a file, in a stable order: the same graph gives the same bytes."""
-    if fmt != "json":
-        raise typer.BadParameter(f"unknown format {fmt!r}; choose json", param_hint="FORMAT")
-    count = _with_store(lambda store: export_json(store, path))
-    out.print(f"{count} nodes and relationships written to {path}")
+    """Write the whole graph to a file, sorted: the same graph gives the same bytes."""
+    if fmt == "json":
+        count = _with_store(lambda store: export_json(store, path))
+        out.print(f"{count} nodes and relationships written to {path}")
+    elif fmt in EXPORT_FORMATS:
+        triples = _with_store(lambda store: export_rdf(store, path, fmt))
+        out.print(f"{triples} triples written to {path}")
+    else:
+        choices = ", ".join(["json", *EXPORT_FORMATS])
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose {choices}", param_hint="FORMAT")
 
 
 @app.command()

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from loaders.bpmn import read_bpmn
 from loaders.journeys import read_journey_map
+from loaders.rdf import read_rdf
 from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.tables import TABLES, read_table
 from ontology.model import Schema, load_schema
@@ -44,6 +45,7 @@ def _table_reader(kind: str) -> Reader:
 READERS: dict[str, Reader] = {kind: _table_reader(kind) for kind in TABLES} | {
     "journeys": read_journey_map,
     "bpmn": read_bpmn,
+    "rdf": read_rdf,
 }
 """Source kinds and their readers; the kind names the `cxgraph load` sub-commands."""
 
