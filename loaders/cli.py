@@ -17,6 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from loaders.export import export_json
+from loaders.orgchart import MappingError, mapping_from_options, reader_for
 from loaders.pipeline import (
     READERS,
     LoadReport,
@@ -126,9 +127,28 @@ def load_command(
             help="Also delete what these sources created in earlier loads and no longer hold.",
         ),
     ] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="org: YAML file naming the export's columns."),
+    ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="org: FIELD=COLUMN, e.g. --column 'id=Employee ID'; overrides --mapping.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary only.")] = False,
 ) -> None:
     """Validate FILES as one load and write what changed (nothing at all on any error)."""
+    reader = None
+    if mapping is not None or columns:
+        if kind != "org":
+            raise typer.BadParameter("only for the org kind", param_hint="--mapping/--column")
+        try:
+            reader = reader_for(mapping_from_options(mapping, columns or []))
+        except MappingError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--mapping/--column") from None
     if kind == "demo":
         sources = demo_sources()
     elif kind == "all":
@@ -143,7 +163,7 @@ def load_command(
         for path in files:
             if not path.is_file():
                 raise typer.BadParameter(f"{path} is not a file", param_hint="FILES")
-        sources = [Source(kind, path) for path in files]
+        sources = [Source(kind, path, reader) for path in files]
     else:
         raise typer.BadParameter(
             f"unknown kind {kind!r}; choose one of {', '.join([*READERS, 'all', 'demo'])}",

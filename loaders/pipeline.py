@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from loaders.bpmn import read_bpmn
 from loaders.journeys import read_journey_map
+from loaders.orgchart import DEFAULT_MAPPING, reader_for
 from loaders.rdf import read_rdf
 from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.tables import TABLES, read_table
@@ -46,6 +47,7 @@ READERS: dict[str, Reader] = {kind: _table_reader(kind) for kind in TABLES} | {
     "journeys": read_journey_map,
     "bpmn": read_bpmn,
     "rdf": read_rdf,
+    "org": reader_for(DEFAULT_MAPPING),
 }
 """Source kinds and their readers; the kind names the `cxgraph load` sub-commands."""
 
@@ -58,6 +60,9 @@ class Source:
 
     kind: str
     path: Path
+    reader: Reader | None = field(default=None, compare=False)
+    """Reads this source instead of the kind's default reader (an org chart with its
+    column mapping, say)."""
 
     @property
     def name(self) -> str:
@@ -88,7 +93,7 @@ def demo_sources() -> list[Source]:
 def read_sources(sources: Sequence[Source], schema: Schema) -> Iterator[tuple[Source, Item]]:
     """Every record and problem of `sources`, streamed, with the source it came from."""
     for source in sources:
-        for item in READERS[source.kind](source.path, schema):
+        for item in (source.reader or READERS[source.kind])(source.path, schema):
             yield source, item
 
 

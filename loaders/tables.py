@@ -1,15 +1,25 @@
-"""CSV sources: org chart, systems, processes, customers and feedback (docs/formats.md).
+"""Table sources: org chart, systems, processes, customers and feedback (docs/formats.md).
 
 Each kind of table is described by a `TableSpec`: which column fills which property of its
 node and which column names the other end of a relationship. One reader serves them all.
+A table is a CSV file, an XLSX workbook or a JSON array of objects: `table_rows` reads any
+of them as the same stream of a header and rows of text cells.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import json
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.utils import get_column_letter
 
 from loaders.records import Item, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.values import BadValue, coerce
@@ -165,6 +175,55 @@ Row = dict[str, str]
 _EXTRA = "\0extra"
 
 
+class Header(list[str]):
+    """The column names of a table, with where they were read.
+
+    `file` names the source in problems (the path; `book.xlsx[Sheet]` for a workbook) and
+    `line` is the header's row. For JSON, where each object has its own keys, `located`
+    gives the first object holding each key; columns are then not required to be present
+    in every row (a missing key is an empty cell).
+    """
+
+    def __init__(
+        self,
+        columns: Iterable[str],
+        file: str,
+        line: int | str = 1,
+        located: Mapping[str, int | str] | None = None,
+    ) -> None:
+        super().__init__(columns)
+        self.file = file
+        self.line = line
+        self.located = located
+
+
+RowItem = list[str] | tuple[int | str, Row] | LoadProblem
+"""What a row source yields: the header first, then (line, row) pairs; or problems.
+A source ends by itself after a problem that stops it from reading on."""
+
+SUFFIXES = (".csv", ".xlsx", ".json")
+"""The file types a table may be given in."""
+
+
+def table_rows(path: Path, kind: str | None = None) -> Iterator[RowItem]:
+    """The rows of a table file of any supported type, chosen by its suffix; `kind` picks
+    the sheet of a workbook and the key of a JSON object (see `xlsx_rows`, `json_rows`)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        for item in csv_rows(path):
+            yield Header(item, str(path)) if type(item) is list else item
+    elif suffix == ".xlsx":
+        yield from xlsx_rows(path, kind)
+    elif suffix == ".json":
+        yield from json_rows(path, kind)
+    else:
+        yield LoadProblem(
+            Origin(str(path), "?"),
+            f"unsupported file type {path.suffix or '(no suffix)'!r}; a table is read from "
+            f"{', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]} files",
+        )
+
+
 def csv_rows(path: Path) -> Iterator[list[str] | tuple[int, Row] | LoadProblem]:
     """The header (a list), then (line, row) pairs, streamed; or a problem if unreadable."""
     try:
@@ -213,10 +272,258 @@ def _line_of_byte(path: Path, offset: int) -> int:
         return handle.read(offset).count(b"\n") + 1
 
 
+def cell_text(value: object) -> str:
+    """A spreadsheet or JSON value as the text a CSV file would hold: None is empty,
+    whole numbers have no `.0`, dates (and midnight date-times) are ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def xlsx_rows(path: Path, kind: str | None = None) -> Iterator[RowItem]:
+    """The header and rows of one sheet of a workbook, streamed (read-only mode): the sheet
+    named like `kind` (ignoring case), else the first. The header is the first non-empty
+    row; lines are the spreadsheet's row numbers; empty rows are skipped. Formulas give
+    their last computed value."""
+    whole = Origin(str(path), "?")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(_OLE_MAGIC))
+    except OSError as exc:
+        yield LoadProblem(whole, f"cannot read the file: {exc.strerror or exc}")
+        return
+    if magic.startswith(_OLE_MAGIC):
+        yield LoadProblem(
+            whole,
+            "an old-style .xls or a password-protected workbook; save it as an "
+            "unprotected .xlsx workbook",
+        )
+        return
+    if not magic.startswith(_ZIP_MAGIC):
+        what = "it is empty" if not magic else "an .xlsx file is a zip archive and this is not"
+        yield LoadProblem(whole, f"not an XLSX workbook: {what}")
+        return
+    try:
+        with warnings.catch_warnings():  # features openpyxl drops (styles, validation)
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a damaged archive fails in many ways, none of them ours
+        yield LoadProblem(whole, f"not a readable XLSX workbook: {_reason(exc)}")
+        return
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            yield LoadProblem(whole, "the workbook has no worksheet")
+            return
+        wanted = [s for s in sheets if kind is not None and s.title.casefold() == kind.casefold()]
+        sheet = (wanted or sheets)[0]
+        yield from _sheet_rows(f"{path}[{sheet.title}]", sheet.iter_rows(min_row=1))
+    finally:
+        book.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _sheet_rows(name: str, rows: Iterator[tuple[Any, ...]]) -> Iterator[RowItem]:
+    header: Header | None = None
+    number = 0
+    while True:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cells = next(rows, None)
+        except Exception as exc:  # damaged sheet XML
+            yield LoadProblem(Origin(name, number + 1), f"the sheet cannot be read: {_reason(exc)}")
+            return
+        if cells is None:
+            break
+        number += 1
+        texts = [cell_text(cell.value) for cell in cells]
+        while texts and texts[-1] == "":
+            texts.pop()
+        if not texts:
+            continue
+        columns = header if header is not None else texts
+        errors = [
+            (i, cell.value)
+            for i, cell in enumerate(cells)
+            if isinstance(cell, ReadOnlyCell) and cell.data_type == "e"
+        ]
+        if errors:
+            i, value = errors[0]
+            column = columns[i] if i < len(columns) else get_column_letter(i + 1)
+            yield LoadProblem(
+                Origin(name, number, column), "the cell holds a spreadsheet error", value
+            )
+            if header is None:
+                return
+            continue
+        if header is None:
+            if problem := _header_problem(name, number, texts):
+                yield problem
+                return
+            header = Header(texts, name, number)
+            yield header
+            continue
+        row: Row = {column: texts[i] if i < len(texts) else "" for i, column in enumerate(header)}
+        if len(texts) > len(header):
+            row[_EXTRA] = ";".join(texts[len(header) :])
+        yield number, row
+    if header is None:
+        yield Header([], name)
+
+
+def _header_problem(name: str, number: int, texts: list[str]) -> LoadProblem | None:
+    seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        if text == "":
+            return LoadProblem(
+                Origin(name, number), f"column {get_column_letter(i + 1)} of the header is empty"
+            )
+        if text in seen:
+            return LoadProblem(
+                Origin(name, number),
+                f"the column {text!r} appears twice in the header (columns "
+                f"{get_column_letter(seen[text] + 1)} and {get_column_letter(i + 1)})",
+            )
+        seen[text] = i
+    return None
+
+
+def json_rows(path: Path, kind: str | None = None) -> Iterator[RowItem]:
+    """The rows of a JSON array of objects, or of `{"<kind>": [...]}`: each object is a row
+    and its keys are the columns. Lines are JSON pointers (`/12`, `/people/12`); values
+    become text as in a CSV cell, and a list of values becomes a `;`-separated cell."""
+    name = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield LoadProblem(
+            Origin(name, _line_of_byte(path, exc.start)),
+            f"not UTF-8 text: byte {exc.start} cannot be decoded; save the file as UTF-8",
+        )
+        return
+    except OSError as exc:
+        yield LoadProblem(Origin(name, "?"), f"cannot read the file: {exc.strerror or exc}")
+        return
+    if not text.strip():
+        yield LoadProblem(Origin(name, 1), "the file is empty; expected a JSON array of objects")
+        return
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        yield LoadProblem(
+            Origin(name, exc.lineno), f"not valid JSON: {exc.msg} (column {exc.colno})"
+        )
+        return
+    except (ValueError, RecursionError) as exc:
+        yield LoadProblem(Origin(name, "?"), f"not valid JSON: {exc}")
+        return
+    start = len(text) - len(text.lstrip())
+    first_line = text[:start].count("\n") + 1
+    expected = "a JSON array of objects" + (f' or {{"{kind}": [...]}}' if kind else "")
+    base = ""
+    if isinstance(data, dict) and kind is not None and kind in data:
+        if others := sorted(k for k in data if k != kind):
+            yield LoadProblem(
+                Origin(name, first_line),
+                f"unexpected top-level key(s) {', '.join(others)}; expected {expected}",
+            )
+            return
+        data, base = data[kind], f"/{_pointer_token(kind)}"
+        if not isinstance(data, list):
+            yield LoadProblem(Origin(name, base), f"expected {expected}, got {_json_type(data)}")
+            return
+    elif not isinstance(data, list):
+        got = _json_type(data)
+        if isinstance(data, dict):
+            got += f" with the keys {', '.join(sorted(data)) or '(none)'}"
+        yield LoadProblem(Origin(name, first_line), f"expected {expected}, got {got}")
+        return
+    located: dict[str, int | str] = {}
+    for index, obj in enumerate(data):
+        if isinstance(obj, dict):
+            for key in obj:
+                located.setdefault(key, f"{base}/{index}")
+    yield Header(located, name, base or first_line, located)
+    for index, obj in enumerate(data):
+        pointer = f"{base}/{index}"
+        if not isinstance(obj, dict):
+            yield LoadProblem(
+                Origin(name, pointer), f"expected an object (one row), got {_json_type(obj)}"
+            )
+            continue
+        row: Row = {}
+        bad = False
+        for key, value in obj.items():
+            cell = _json_cell(value)
+            if cell is None:
+                yield LoadProblem(
+                    Origin(name, pointer, key),
+                    f"expected a value or a list of values, got {_json_type(value)}",
+                )
+                bad = True
+            else:
+                row[key] = cell
+        if not bad:
+            yield pointer, row
+
+
+def _no_constant(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _pointer_token(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
+
+
+def _json_cell(value: object) -> str | None:
+    """The cell text of a JSON value; None when it is no value (an object, a nested list)."""
+    if isinstance(value, dict):
+        return None
+    if isinstance(value, list):
+        if any(isinstance(v, dict | list) for v in value):
+            return None
+        return ";".join(cell_text(v) for v in value if v is not None)
+    return cell_text(value)
+
+
 def read_table(path: Path, spec: TableSpec, schema: Schema) -> Iterator[Item]:
-    """Nodes, relationships and problems of one CSV file, streamed row by row (tables with
-    a `finish` step are buffered, since it needs the whole table)."""
-    items = _read_rows(str(path), csv_rows(path), spec, schema)
+    """Nodes, relationships and problems of one table file (CSV, XLSX or JSON, by its
+    suffix), streamed row by row (tables with a `finish` step are buffered, since it needs
+    the whole table)."""
+    items = _read_rows(str(path), table_rows(path, spec.kind), spec, schema)
     if spec.finish is None:
         yield from items
         return
@@ -237,7 +544,7 @@ def read_table(path: Path, spec: TableSpec, schema: Schema) -> Iterator[Item]:
 
 def _read_rows(
     name: str,
-    rows: Iterable[list[str] | tuple[int, Row] | LoadProblem],
+    rows: Iterable[RowItem],
     spec: TableSpec,
     schema: Schema,
 ) -> Iterator[Item]:
@@ -246,12 +553,21 @@ def _read_rows(
     for item in rows:
         if isinstance(item, LoadProblem):
             yield item
-            return
+            continue
         if isinstance(item, list):
+            if isinstance(item, Header):
+                name = item.file
+                if item.located is not None:  # JSON: each row has its own keys
+                    problems = list(_check_keys(item, spec))
+                    yield from problems
+                    if problems:
+                        return
+                    continue
             if not item:
                 yield LoadProblem(Origin(name, 1), "the file is empty; expected a header row")
                 return
-            problems = list(_check_header(name, item, spec, required_columns))
+            line = item.line if isinstance(item, Header) else 1
+            problems = list(_check_header(name, item, spec, required_columns, line))
             yield from problems
             if problems:
                 return
@@ -296,14 +612,27 @@ def _ids(cell: str, many: bool) -> list[str]:
 
 
 def _check_header(
-    name: str, header: list[str], spec: TableSpec, required: set[str]
+    name: str, header: list[str], spec: TableSpec, required: set[str], line: int | str = 1
 ) -> Iterator[LoadProblem]:
     known = set(spec.properties) | set(spec.links)
     if unknown := [c for c in header if c not in known]:
         yield LoadProblem(
-            Origin(name, 1),
+            Origin(name, line),
             f"unknown column(s) {', '.join(unknown)}; the {spec.kind} columns are "
             f"{', '.join(sorted(known))}",
         )
     if missing := sorted(required - set(header)):
-        yield LoadProblem(Origin(name, 1), f"missing required column(s) {', '.join(missing)}")
+        yield LoadProblem(Origin(name, line), f"missing required column(s) {', '.join(missing)}")
+
+
+def _check_keys(header: Header, spec: TableSpec) -> Iterator[LoadProblem]:
+    """Unknown keys of a JSON table, each where it first occurs (required ones are checked
+    row by row: a missing key is an empty cell)."""
+    assert header.located is not None
+    known = set(spec.properties) | set(spec.links)
+    for key in header:
+        if key not in known:
+            yield LoadProblem(
+                Origin(header.file, header.located[key], key),
+                f"unknown key; the {spec.kind} keys are {', '.join(sorted(known))}",
+            )

@@ -14,7 +14,7 @@ import pytest
 
 from loaders.bpmn import bpmn_reader, child_code, read_bpmn, slug
 from loaders.export import dump, export_json
-from loaders.pipeline import READERS, Source, demo_sources, load
+from loaders.pipeline import Source, demo_sources, load
 from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from ontology.model import load_schema
 from queries.embedded import EmbeddedEngine
@@ -24,11 +24,6 @@ from tests.conftest import short_tmp_dir
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "order-to-activation.bpmn"
 SOURCE = "bpmn:order-to-activation.bpmn"
-
-
-@pytest.fixture(autouse=True)
-def bpmn_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(READERS, "bpmn", read_bpmn)
 
 
 def sources(bpmn: Path = SAMPLE) -> list[Source]:
@@ -181,10 +176,8 @@ async def preloaded() -> AsyncIterator[Preloaded]:
     path = short_tmp_dir("cxg-bpmn-")
     store = await FalkorStore.open(EmbeddedEngine(path), "test")
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setitem(READERS, "bpmn", read_bpmn)
-            await store.apply_schema()
-            await load(store, sources())
+        await store.apply_schema()
+        await load(store, sources())
         await export_json(store, path / "baseline.jsonl")
         yield Preloaded(store, (path / "baseline.jsonl").read_bytes())
     finally:

@@ -16,7 +16,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from loaders.export import dump, export_json
-from loaders.pipeline import READERS, Source, demo_sources, load
+from loaders.pipeline import Source, demo_sources, load
 from loaders.rdf import export_graph, export_rdf, node_iri, parse_rdf, read_rdf
 from loaders.records import LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from ontology.model import CX, load_schema
@@ -29,11 +29,6 @@ DATA = Path(__file__).parent / "data"
 ORG_CHART = DATA / "rdf-org-chart.ttl"
 EX = "https://example.org/kestrel/"
 D = "https://cxgraph.org/data/"
-
-
-@pytest.fixture(autouse=True)
-def rdf_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(READERS, "rdf", read_rdf)
 
 
 def parsed(path: Path) -> Graph:
@@ -368,10 +363,8 @@ async def preloaded() -> AsyncIterator[Preloaded]:
     path = short_tmp_dir("cxg-rdf-")
     store = await FalkorStore.open(EmbeddedEngine(path), "test")
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setitem(READERS, "rdf", read_rdf)
-            await store.apply_schema()
-            await load(store, [*demo_sources(), Source("rdf", ORG_CHART)])
+        await store.apply_schema()
+        await load(store, [*demo_sources(), Source("rdf", ORG_CHART)])
         await export_json(store, path / "baseline.jsonl")
         yield Preloaded(store, (path / "baseline.jsonl").read_bytes(), path)
     finally:
