@@ -272,6 +272,7 @@ class _Writer:
             defaultdict(lambda: defaultdict(set)) if prune else None
         )
         self.feedback: dict[str, list[str]] = defaultdict(list)
+        self.feedback_touchpoints: dict[str, set[str]] = defaultdict(set)
         self.empty: set[str] = set()
         self.single_valued = {
             (ep.source, rel.type, target)
@@ -293,6 +294,8 @@ class _Writer:
                 await self.flush_nodes(item.label)
         else:
             triple = (item.source_label, item.type, item.target_label)
+            if triple == ("Feedback", "ABOUT", "Touchpoint"):
+                self.feedback_touchpoints[source].add(item.target_id)
             rel_batch = self.rels[triple]
             rel_batch.append((item, source))
             if self.kept_rels is not None:
@@ -515,6 +518,7 @@ async def _unit_of_work(store: GraphStore, dry_run: bool) -> AsyncIterator[Stage
 async def _derive_from_feedback(
     target: QueryRunner, writer: _Writer, report: LoadReport, dry_run: bool
 ) -> None:
+    """Link new feedback to pain points and recompute the measurements of its touchpoints."""
     if dry_run:
         return
     for source, ids in writer.feedback.items():
@@ -531,10 +535,13 @@ async def _derive_from_feedback(
             created = result.counters.get("relationships_created", 0)
             counts.created += created
             counts.unchanged += int(result.rows[0]["linked"]) - created
+    for source, touchpoints in writer.feedback_touchpoints.items():
+        ordered = sorted(touchpoints)
+        for start in range(0, len(ordered), BATCH_SIZE):
             result = await target.write(
                 "feedback/measure",
                 {
-                    "ids": ids[start : start + BATCH_SIZE],
+                    "touchpoints": ordered[start : start + BATCH_SIZE],
                     "source": source,
                     "loadRun": report.run_id,
                 },

@@ -1,21 +1,19 @@
-// Monthly CSAT, NPS and CES of the touchpoints that the feedback $ids is about, computed from
-// every scored feedback on those touchpoints: one Measurement per touchpoint, metric and
+// Monthly CSAT, NPS and CES of the touchpoints $touchpoints, computed from every scored
+// feedback on them: one Measurement per touchpoint, metric and
 // month (phase "after", dated the first of the month), Measurement-OF->Touchpoint.
 // CSAT and CES are averages (2 decimals); NPS is % promoters (9-10) - % detractors (0-6).
 // A measurement whose value and sample size did not change is left as it is.
 //
 // Parameters:
-//   $ids      list<string>  feedback ids just loaded, e.g. ["fb-0001"]
-//   $source   string        provenance source, e.g. "feedback:feedback.csv"
-//   $loadRun  string        id of the load run
+//   $touchpoints  list<string>  touchpoints that new feedback is about, e.g. ["tp-bb-order"]
+//   $source       string        provenance source, e.g. "feedback:feedback.csv"
+//   $loadRun      string        id of the load run
 //
 // Returns one row:
 //   measurements  integer  measurements of those touchpoints (new, changed or not)
 //   changed       integer  of which new or changed by this call
-UNWIND $ids AS feedbackId
-MATCH (:Feedback {id: feedbackId})-[:ABOUT]->(tp:Touchpoint)
-WITH DISTINCT tp
-MATCH (f:Feedback)-[:ABOUT]->(tp)
+UNWIND $touchpoints AS touchpointId
+MATCH (f:Feedback)-[:ABOUT]->(tp:Touchpoint {id: touchpointId})
 WHERE f.metric IS NOT NULL AND f.score IS NOT NULL
 WITH tp, f.metric AS metric, substring(f.date, 0, 7) AS month, collect(f.score) AS scores
 WITH tp, metric, month, size(scores) AS answers,
