@@ -72,14 +72,17 @@ class Source:
 
 def directory_sources(directory: Path) -> list[Source]:
     """The sources of a directory laid out like loaders/demo: `<kind>.csv` for each table
-    kind present, journey maps in `journeys/*.yaml` and BPMN diagrams in `bpmn/*.bpmn`."""
+    kind present, journey maps in `journeys/` (.yaml, .yml, .json) and BPMN diagrams in
+    `bpmn/*.bpmn`."""
     sources = [
         Source(kind, directory / f"{kind}.csv")
         for kind in TABLES
         if (directory / f"{kind}.csv").is_file()
     ]
     sources += [
-        Source("journeys", path) for path in sorted((directory / "journeys").glob("*.yaml"))
+        Source("journeys", path)
+        for path in sorted((directory / "journeys").glob("*"))
+        if path.suffix in {".yaml", ".yml", ".json"}
     ]
     sources += [Source("bpmn", path) for path in sorted((directory / "bpmn").glob("*.bpmn"))]
     return sources
