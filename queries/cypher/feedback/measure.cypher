@@ -13,7 +13,10 @@
 //   measurements  integer  measurements of those touchpoints (new, changed or not)
 //   changed       integer  of which new or changed by this call
 UNWIND $touchpoints AS touchpointId
-MATCH (f:Feedback)-[:ABOUT]->(tp:Touchpoint {id: touchpointId})
+MATCH (tp:Touchpoint {id: touchpointId})
+// (a WITH here keeps FalkorDB from scanning every Feedback node for each touchpoint)
+WITH tp
+MATCH (tp)<-[:ABOUT]-(f:Feedback)
 WHERE f.metric IS NOT NULL AND f.score IS NOT NULL
 WITH tp, f.metric AS metric, substring(f.date, 0, 7) AS month, collect(f.score) AS scores
 WITH tp, metric, month, size(scores) AS answers,
