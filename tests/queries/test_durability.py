@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from queries.embedded import PID_NAME, EmbeddedEngine
+from queries.embedded import PID_NAME, EmbeddedEngine, process_alive
 from queries.falkor import FalkorStore
 from queries.store import Row
 from tests.conftest import short_tmp_dir
@@ -47,14 +47,6 @@ def data_dir() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def engine_pid(data_dir: Path) -> int:
     return int((data_dir / PID_NAME).read_text().strip())
 
@@ -65,8 +57,8 @@ def kill_9(store: FalkorStore) -> int:
     pid = engine_pid(engine.data_dir)
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
-    # is_running() also reaps the dead child (our process started it), so _alive() turns False.
-    while engine.is_running() or _alive(pid):
+    # is_running() also reaps the dead child (our process started it), so process_alive() turns False.
+    while engine.is_running() or process_alive(pid):
         assert time.monotonic() < deadline, f"the engine {pid} survived SIGKILL"
         time.sleep(0.01)
     return pid

