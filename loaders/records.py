@@ -76,17 +76,12 @@ class LoadFailed(Exception):
 
 @dataclass
 class Batch:
-    """Everything one load would write."""
+    """The records and problems of one whole document (a reader that must parse a file
+    whole, such as a journey map, collects them here before yielding them)."""
 
     nodes: list[NodeRecord] = field(default_factory=list)
     rels: list[RelRecord] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
-
-    def extend(self, other: Batch) -> None:
-        """Add another batch's records and problems to this one."""
-        self.nodes.extend(other.nodes)
-        self.rels.extend(other.rels)
-        self.problems.extend(other.problems)
 
 
 Item = NodeRecord | RelRecord | LoadProblem
