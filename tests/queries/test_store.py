@@ -20,7 +20,7 @@ from queries.ddl import falkordb_indexes
 from queries.embedded import EmbeddedEngine
 from queries.errors import QueryError, UnknownQuery
 from queries.falkor import FalkorStore
-from queries.store import GraphStore, QueryStats, plain
+from queries.store import GraphStore, QueryStats, Row, plain
 from tests.conftest import short_tmp_dir
 
 PLAIN_TYPES: frozenset[type] = frozenset({str, int, float, bool, type(None), list, dict})
@@ -312,3 +312,23 @@ async def test_store_counts_one_round_trip_per_query(empty_store: FalkorStore) -
     }
     assert grew == {TEAMS: 1, UPSERT_TEAM: 3, "graph/is_empty": 1}
     assert empty_store.stats.engine_ms >= 0
+
+
+async def test_values_reach_the_engine_and_come_back_unchanged(empty_store: FalkorStore) -> None:
+    # Parameters travel as Cypher literals on the embedded engine: every kind of text survives.
+    names = [
+        "quotes \" and ' inside",
+        "back\\slash and \\n not a newline",
+        "new\nline, tab\t, return\r",
+        "accents é, snow ☃, emoji 😀",
+        "bell \x07 and escape \x1b",
+        "",
+    ]
+    expected = {f"team-{i}": name for i, name in enumerate(names)}
+    rows: list[Row] = [
+        {"id": team, "props": {"name": name, "kind": "team", "verifiedAt": "2026-01-02"}}
+        for team, name in expected.items()
+    ]
+    await empty_store.write_rows(UPSERT_TEAM, rows)
+    found = await empty_store.read(TEAMS, {"ids": list(expected)})
+    assert {row["node"]["id"]: row["node"]["name"] for row in found} == expected
