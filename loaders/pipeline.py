@@ -525,11 +525,11 @@ async def _derive_from_feedback(
     if dry_run:
         return
     for source, ids in writer.feedback.items():
-        for start in range(0, len(ids), BATCH_SIZE):
+        for chunk in _chunks(ids):
             result = await target.write(
                 "feedback/link_evidence",
                 {
-                    "ids": ids[start : start + BATCH_SIZE],
+                    "ids": chunk,
                     "source": source,
                     "loadRun": report.run_id,
                 },
@@ -539,12 +539,11 @@ async def _derive_from_feedback(
             counts.created += created
             counts.unchanged += int(result.rows[0]["linked"]) - created
     for source, touchpoints in writer.feedback_touchpoints.items():
-        ordered = sorted(touchpoints)
-        for start in range(0, len(ordered), BATCH_SIZE):
+        for chunk in _chunks(sorted(touchpoints)):
             result = await target.write(
                 "feedback/measure",
                 {
-                    "touchpoints": ordered[start : start + BATCH_SIZE],
+                    "touchpoints": chunk,
                     "source": source,
                     "loadRun": report.run_id,
                 },
@@ -579,10 +578,8 @@ async def _prune(
             gone = sorted({row["id"] for row in rows} - writer.kept[source][label])
             report.nodes[label].deleted += len(gone)
             if not dry_run:
-                for start in range(0, len(gone), BATCH_SIZE):
-                    await target.write(
-                        node_query("delete", label), {"ids": gone[start : start + BATCH_SIZE]}
-                    )
+                for chunk in _chunks(gone):
+                    await target.write(node_query("delete", label), {"ids": chunk})
 
 
 async def _write_run(
@@ -615,6 +612,12 @@ async def load_demo_if_empty(store: GraphStore) -> LoadReport | None:
     if not row["empty"]:
         return None
     return await load(store, demo_sources(), agent="demo")
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    """`items` in slices of at most BATCH_SIZE, for queries that take a list of ids."""
+    for start in range(0, len(items), BATCH_SIZE):
+        yield items[start : start + BATCH_SIZE]
 
 
 def _cycles(rels: Iterable[RelRecord]) -> Iterator[LoadProblem]:
