@@ -9,7 +9,10 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from queries.generated import node_query
+from api.limits import Limits
+from api.security import Principal
+from queries.generated import ANY_NODE, node_query
+from queries.listing import Listing, count_query, list_query, parameters
 from queries.store import GraphStore
 
 Props = dict[str, Any]
@@ -60,15 +63,64 @@ class RowLoaders:
         return self._loaders[query]
 
 
+class NeighbourLoaders:
+    """One DataLoader per navigation query and page: `{key, total, nodes}` of each id."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._loaders: dict[tuple[str, int, int], DataLoader[str, Props]] = {}
+
+    def get(self, query: str, skip: int, end: int) -> DataLoader[str, Props]:
+        """The loader of nodes `skip` to `end` (exclusive) of each id's neighbours."""
+        if (query, skip, end) not in self._loaders:
+
+            async def load(ids: Sequence[str]) -> list[Props]:
+                rows = await self._store.read(query, {"ids": list(ids), "skip": skip, "end": end})
+                found = {row["key"]: row for row in rows}
+                return [found.get(i, {"key": i, "total": 0, "nodes": []}) for i in ids]
+
+            self._loaders[(query, skip, end)] = DataLoader(load_fn=load)
+        return self._loaders[(query, skip, end)]
+
+
 @dataclass
 class Context(BaseContext):
     """The typed GraphQL context."""
 
     store: GraphStore
+    principal: Principal | None = None
+    """Who the request acts for (None only outside an authenticated HTTP request)."""
+    limits: Limits = field(default_factory=Limits)
     nodes: NodeLoaders = field(init=False)
     pain_point_rows: RowLoaders = field(init=False)
+    any_nodes: DataLoader[str, Props | None] = field(init=False)
+    _neighbours: NeighbourLoaders = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
         self.nodes = NodeLoaders(self.store)
         self.pain_point_rows = RowLoaders(self.store, key="painPoint")
+        self._neighbours = NeighbourLoaders(self.store)
+        self.any_nodes = DataLoader(load_fn=self._any_nodes)
+
+    async def _any_nodes(self, ids: Sequence[str]) -> list[Props | None]:
+        found: dict[str, Props] = {}
+        for row in await self.store.read(ANY_NODE, {"ids": list(ids)}):
+            found.setdefault(row["node"]["id"], row)  # the first label wins if ids collide
+        return [found.get(i) for i in ids]
+
+    def neighbours(self, query: str, skip: int, end: int) -> DataLoader[str, Props]:
+        """Loader of the neighbours `skip`…`end` of nodes by id, over a navigation query."""
+        return self._neighbours.get(query, skip, end)
+
+    async def page(self, listing: Listing, values: list[Any], skip: int, limit: int) -> list[Props]:
+        """Properties of the nodes of one page of a list request."""
+        params = {**parameters(listing, values), "skip": skip, "limit": limit}
+        result = await self.store.execute(list_query(listing), params, write=False)
+        return [row["node"] for row in result.rows]
+
+    async def count(self, listing: Listing, values: list[Any]) -> int:
+        """How many nodes a list request matches."""
+        params = parameters(listing, values)
+        result = await self.store.execute(count_query(listing), params, write=False)
+        return int(result.rows[0]["count"])

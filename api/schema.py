@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import cast
 
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import Info
 
 from api.context import Context
+from api.entities import Node, build, entity_types, query_fields
 from api.extensions import EngineStats
-from ontology.model import load_schema
-
-_ontology = load_schema()
-
-
-def _describe(label: str) -> str:
-    return _ontology.node_types[label].comment
-
-
-def _field(label: str, prop: str) -> str:
-    return _ontology.node_types[label].properties[prop].comment
+from api.limits import MaskUnexpectedErrors, RequestLimits
 
 
 @strawberry.enum(description="Rows of a service blueprint, from the customer's side inwards.")
@@ -41,23 +32,6 @@ class TeamRole(Enum):
     SYSTEM_OWNER = "system_owner"
 
 
-@strawberry.type(description=_describe("Team"))
-class Team:
-    id: strawberry.ID
-    name: str = strawberry.field(description=_field("Team", "name"))
-    kind: str | None = strawberry.field(description=_field("Team", "kind"))
-    verified_at: str | None = strawberry.field(description=_field("Team", "verifiedAt"))
-
-    @classmethod
-    def from_props(cls, props: dict[str, Any]) -> Team:
-        return cls(
-            id=strawberry.ID(props["id"]),
-            name=props["name"],
-            kind=props.get("kind"),
-            verified_at=props.get("verifiedAt"),
-        )
-
-
 @strawberry.type(description="One element on an evidence path.")
 class PathStep:
     id: strawberry.ID
@@ -67,7 +41,7 @@ class PathStep:
 
 @strawberry.type(description="One way a team is involved in a pain point.")
 class TeamInvolvement:
-    team: Team
+    team: Team  # type: ignore[valid-type]
     role: TeamRole
     layer: BlueprintLayer = strawberry.field(
         description="Blueprint layer of the element through which the team is involved."
@@ -79,26 +53,16 @@ class TeamInvolvement:
     steps: list[PathStep] = strawberry.field(
         description="The evidence path, with names and labels."
     )
-    roll_up: list[Team] = strawberry.field(description="Parent units of the team, nearest first.")
+    roll_up: list[Team] = strawberry.field(  # type: ignore[valid-type]
+        description="Parent units of the team, nearest first."
+    )
 
 
-@strawberry.type(description=_describe("PainPoint"))
-class PainPoint:
+@strawberry.type
+class PainPointQuestions:
+    """Cross-silo questions about a pain point (fields of the PainPoint type)."""
+
     id: strawberry.ID
-    name: str = strawberry.field(description=_field("PainPoint", "name"))
-    description: str | None = strawberry.field(description=_field("PainPoint", "description"))
-    severity: int = strawberry.field(description=_field("PainPoint", "severity"))
-    category: str | None = strawberry.field(description=_field("PainPoint", "category"))
-
-    @classmethod
-    def from_props(cls, props: dict[str, Any]) -> PainPoint:
-        return cls(
-            id=strawberry.ID(props["id"]),
-            name=props["name"],
-            description=props.get("description"),
-            severity=props["severity"],
-            category=props.get("category"),
-        )
 
     @strawberry.field(
         description="Teams affecting this pain point through its touchpoint, the processes "
@@ -108,37 +72,58 @@ class PainPoint:
         rows = await info.context.pain_point_rows["painpoint/affecting_teams"].load(str(self.id))
         return [
             TeamInvolvement(
-                team=Team.from_props(row["team"]),
+                team=build("Team", row["team"]),
                 role=TeamRole(row["role"]),
                 layer=BlueprintLayer(row["layer"]),
                 via=PathStep(**row["via"]),
                 path=[strawberry.ID(step["id"]) for step in row["path"]],
                 steps=[PathStep(**step) for step in row["path"]],
-                roll_up=[Team.from_props(parent) for parent in row["rollUp"]],
+                roll_up=[build("Team", parent) for parent in row["rollUp"]],
             )
             for row in rows
         ]
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="The pain point with this id, or null.")
-    async def pain_point(self, info: Info[Context, None], id: strawberry.ID) -> PainPoint | None:
-        props = await info.context.nodes["PainPoint"].load(str(id))
-        return None if props is None else PainPoint.from_props(props)
+_types = entity_types({"PainPoint": PainPointQuestions})
+Team = _types["Team"]
 
-    @strawberry.field(description="The team with this id, or null.")
-    async def team(self, info: Info[Context, None], id: strawberry.ID) -> Team | None:
-        props = await info.context.nodes["Team"].load(str(id))
-        return None if props is None else Team.from_props(props)
+
+async def _node(info: Info[Context, None], id: strawberry.ID) -> Node | None:
+    found = await info.context.any_nodes.load(str(id))
+    return None if found is None else cast(Node, build(found["label"], found["node"]))
+
+
+async def _nodes(info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+    found = await info.context.any_nodes.load_many([str(i) for i in ids])
+    return [None if f is None else cast(Node, build(f["label"], f["node"])) for f in found]
+
+
+def _query_type() -> type:
+    cls = type("Query", (), {})
+    cls.node = strawberry.field(  # type: ignore[attr-defined]
+        resolver=_node, description="The item with this id, whatever its type, or null."
+    )
+    cls.nodes = strawberry.field(  # type: ignore[attr-defined]
+        resolver=_nodes, description="The items with these ids, in order (null where unknown)."
+    )
+    for name, field in query_fields().items():
+        setattr(cls, name, field)
+    cls.__module__ = __name__
+    return strawberry.type(cls, description="Everything cxgraph answers.")
+
+
+Query = _query_type()
 
 
 schema = strawberry.Schema(
     query=Query,
     # Portals send the same few documents over and over: parse and validate each once.
     extensions=[
+        RequestLimits,  # tokens, depth, aliases, introspection, time: from `Context.limits`
+        MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=512),  # the caches are shared across instances
         lambda: ValidationCache(maxsize=512),
         EngineStats,
     ],
+    types=list(_types.values()),
 )

@@ -52,6 +52,29 @@ REL_QUERIES = {
 }
 
 
+NAV_QUERY = (
+    # the neighbours of each node of $ids over one relationship, in `order` then id order:
+    # rows {key, total, nodes} with nodes [$skip..$end] of each node's neighbours
+    "UNWIND $ids AS key MATCH (a:{A} {{id: key}}){P}(b:{B}) "
+    "WITH key, b ORDER BY {O}b.id "
+    "WITH key, collect(b) AS found "
+    "RETURN key, size(found) AS total, [x IN found[$skip..$end] | x {{.*}}] AS nodes"
+)
+ANY_QUERY = (
+    # the nodes with these $ids whatever their label: rows {label, node}
+    "UNWIND $ids AS id MATCH (n:{L} {{id: id}}) RETURN '{L}' AS label, n {{.*}} AS node"
+)
+
+
+def nav_query(direction: str, source: str, rel_type: str, target: str) -> str:
+    """Registry name of the query from `source` nodes (`out`) or from `target` nodes (`in`)
+    to their neighbours over `(source)-[rel_type]->(target)` (see NAV_QUERY)."""
+    return f"nav/{direction}/{source}-{rel_type}-{target}"
+
+
+ANY_NODE = "get/node/any"
+
+
 def node_query(verb: str, label: str) -> str:
     """Registry name of a generated query about nodes of `label` (see NODE_QUERIES)."""
     return f"{verb}/node/{label}"
@@ -73,4 +96,14 @@ def generated_queries(schema: Schema) -> dict[str, str]:
             queries[rel_query(verb, source, rel_type, target)] = template.format(
                 S=source, T=rel_type, D=target
             )
+        for direction, (start, pattern, end) in {
+            "out": (source, f"-[:{rel_type}]->", target),
+            "in": (target, f"<-[:{rel_type}]-", source),
+        }.items():
+            order = "b.order, " if "order" in schema.node_types[end].properties else ""
+            queries[nav_query(direction, source, rel_type, target)] = NAV_QUERY.format(
+                A=start, P=pattern, B=end, O=order
+            )
+    labels = sorted(schema.labels)
+    queries[ANY_NODE] = " UNION ALL ".join(ANY_QUERY.format(L=label) for label in labels)
     return queries

@@ -8,14 +8,14 @@
 //
 // Returns (ordered by pain point, then layer from the customer inwards, team, role):
 //   painPoint  string     the pain point id the row answers for
-//   team    map           {id, name, kind, verifiedAt} of the team
+//   team    map           all properties of the team
 //   role    string        touchpoint_owner | process_owner | process_performer | system_owner
 //   layer   string        blueprint layer of the element the team is involved through:
 //                         customer (the touchpoint), frontstage | backstage | support (a
 //                         process), system
 //   via     map           {id, name, label} of that element
 //   path    list<map>     {id, name, label} from the pain point to the team
-//   rollUp  list<map>     {id, name, kind, verifiedAt} of the parent units, nearest first
+//   rollUp  list<map>     all properties of the parent units, nearest first
 UNWIND $ids AS painPointId
 MATCH (pp:PainPoint {id: painPointId})-[:OCCURS_AT]->(tp:Touchpoint)
 WITH pp, tp, [{id: pp.id, name: pp.name, label: 'PainPoint'},
@@ -53,9 +53,9 @@ WITH painPoint, team, inv, parent, length(up) AS depth
 ORDER BY depth
 // (a map projection of a missing node is a map of nulls on FalkorDB, null on Neo4j)
 WITH painPoint, team, inv,
-     collect(CASE WHEN parent IS NOT NULL THEN parent {.id, .name, .kind, .verifiedAt} END)
+     collect(CASE WHEN parent IS NOT NULL THEN parent {.*} END)
      AS rollUp
-RETURN painPoint, team {.id, .name, .kind, .verifiedAt} AS team,
+RETURN painPoint, team {.*} AS team,
        inv.role AS role, inv.layer AS layer, inv.via AS via,
        inv.trail + [{id: team.id, name: team.name, label: 'Team'}] AS path, rollUp
 ORDER BY painPoint, CASE layer
