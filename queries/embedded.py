@@ -54,6 +54,8 @@ _POLL_INTERVAL_S = 0.02
 # How long a PING to something already listening on the socket may take before we decide it
 # is not an engine.
 _PROBE_TIMEOUT_S = 5.0
+DEFAULT_QUERY_MEMORY_MB = 1024
+"""Memory one query may use on the embedded engine (FalkorDB's QUERY_MEM_CAPACITY)."""
 # Per-command timeout of the admin connection (INFO, BGREWRITEAOF, ...).
 _COMMAND_TIMEOUT_S = 60.0
 _KILL_WAIT_S = 5.0
@@ -122,9 +124,11 @@ class EmbeddedEngine:
         *,
         startup_timeout: float = 30.0,
         stop_timeout: float = 30.0,
+        query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB,
     ) -> None:
         # No I/O here: the directory is created, checked and locked in start().
         self._data_dir = Path(os.path.abspath(Path(data_dir).expanduser()))
+        self._query_memory_mb = query_memory_mb
         self._startup_timeout = startup_timeout
         self._stop_timeout = stop_timeout
         self._proc: subprocess.Popen[bytes] | None = None
@@ -136,6 +140,11 @@ class EmbeddedEngine:
     @property
     def data_dir(self) -> Path:
         return self._data_dir
+
+    @property
+    def query_memory_mb(self) -> int:
+        """Memory one query may use (MB)."""
+        return self._query_memory_mb
 
     @property
     def socket_path(self) -> Path:
@@ -386,7 +395,10 @@ class EmbeddedEngine:
             "--appendfsync", "always",
             # The append-only log is the only copy; periodic RDB snapshots would only add forks.
             "--save", "",
-            "--loadmodule", module,  # no module arguments: Bolt stays off
+            # No Bolt port (it crashed the engine on large parameters). A query that needs more
+            # memory than this fails with an error instead of taking the engine down.
+            "--loadmodule", module,
+            "QUERY_MEM_CAPACITY", str(self._query_memory_mb * 1024 * 1024),
         ]  # fmt: skip
         self._log_offset = self._log_size()
         # stdout/stderr go to the log too: configuration errors are printed before the engine
@@ -448,8 +460,8 @@ class EmbeddedEngine:
             try:
                 if r.ping():
                     return
-            except redis.BusyLoadingError:
-                pass  # replaying the append-only log
+            except (redis.BusyLoadingError, redis.TimeoutError):
+                pass  # replaying the append-only log (a large one keeps it from answering)
             except redis.ConnectionError:
                 if proc is None:
                     raise  # someone else's engine went away under us

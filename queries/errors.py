@@ -29,3 +29,23 @@ class NotFound(CxGraphError):
 
 class GraphBusy(CxGraphError):
     """Another load (or other unit of work) is writing to the graph."""
+
+
+class QueryRefused(CxGraphError):
+    """An analyst's query was refused before it reached the engine (it writes, administers,
+    holds several statements, ...); the message says what was refused and where."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(f"refused{where}: {reason}" + (f" ({hint})" if hint else ""))
+        self.reason = reason
+        self.line = line
+        self.column = column
+        self.hint = hint

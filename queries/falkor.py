@@ -20,14 +20,15 @@ from ontology.model import Schema, load_schema
 from queries.ddl import falkordb_indexes
 from queries.embedded import EmbeddedEngine, process_alive
 from queries.errors import EngineUnavailable, GraphBusy, QueryError
-from queries.store import GraphStore, Params, Result, Staged, plain
+from queries.falkor_results import read_compact
+from queries.store import GraphStore, Params, Result, Staged
 
-_COUNTERS = {
-    "nodes_created": "nodes_created",
-    "nodes_deleted": "nodes_deleted",
-    "relationships_created": "relationships_created",
-    "relationships_deleted": "relationships_deleted",
-    "properties_set": "properties_set",
+_COUNTERS = {  # Result.counters key: the engine's statistic
+    "nodes_created": "Nodes created",
+    "nodes_deleted": "Nodes deleted",
+    "relationships_created": "Relationships created",
+    "relationships_deleted": "Relationships deleted",
+    "properties_set": "Properties set",
 }
 
 
@@ -72,12 +73,24 @@ class FalkorStore(GraphStore):
         """The engine process this store talks to."""
         return self._engine
 
-    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
-        run = self._graph.query if write else self._graph.ro_query
+    async def _run(
+        self,
+        text: str,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
         if params:
-            text = f"CYPHER {' '.join(f'{k}={_literal(v)}' for k, v in params.items())} {text}"
+            header = " ".join(f"{_name(k)}={_literal(v)}" for k, v in params.items())
+            text = f"CYPHER {header} {text}"
+        timeout_ms = self._timeout_ms if timeout_s is None else max(1, round(timeout_s * 1000))
+        command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         try:
-            result = await run(text, None, timeout=self._timeout_ms)
+            response = await self._client.connection.execute_command(
+                command, self._graph_name, text, "--compact", "timeout", timeout_ms
+            )
         except RedisConnectionError as exc:
             raise EngineUnavailable(f"the embedded engine did not answer: {exc}") from exc
         except ResponseError as exc:
@@ -86,16 +99,18 @@ class FalkorStore(GraphStore):
                     f"the graph {self._graph_name!r} does not exist yet; "
                     "create it with `cxgraph schema apply` or a load"
                 ) from exc
+            if "mem consumption exceeded" in str(exc):
+                raise QueryError(
+                    "the query needed more memory than one query may use "
+                    f"({self._engine.query_memory_mb} MB); ask for less"
+                ) from exc
             raise QueryError(str(exc)) from exc
         except RedisError as exc:
             raise QueryError(str(exc)) from exc
-        columns = [column[1] for column in result.header]
-        rows = [
-            {column: plain(value) for column, value in zip(columns, record, strict=True)}
-            for record in result.result_set
-        ]
-        counters = {key: int(getattr(result, attr)) for key, attr in _COUNTERS.items()}
-        return Result(rows, float(result.run_time_ms), counters)
+        # The engine sends every row: a row cap only spares converting the rest.
+        result = read_compact(response, max_rows)
+        counters = {key: int(result.statistics.get(name, 0)) for key, name in _COUNTERS.items()}
+        return Result(result.rows, result.engine_ms, counters, result.columns)
 
     async def explain(self, text: str, params: Params | None = None) -> list[str]:
         """The engine's plan for `text`, which it parses and plans without running it."""
@@ -169,17 +184,8 @@ class FalkorStore(GraphStore):
         # unit of work writes into a copy of the graph, which replaces the graph in one
         # RENAME when it ends. A crash leaves the copy behind and the graph untouched.
         connection = self._client.connection
-        lock, staging = f"{self._graph_name}~lock", f"{self._graph_name}~staging"
-        if not await connection.set(lock, str(os.getpid()), nx=True):
-            holder = int(await connection.get(lock) or 0)
-            if process_alive(holder):
-                raise GraphBusy(
-                    f"another load (pid {holder}) is writing to graph {self._graph_name!r}; "
-                    "wait for it to finish"
-                )
-            # its process died mid-way (the engine is local, so its pid is ours to check)
-            await connection.set(lock, str(os.getpid()))
-        try:
+        staging = f"{self._graph_name}~staging"
+        async with self.exclusive():
             if await connection.exists(self._graph_name):
                 staged_store = await self.copy_to(staging)  # replaces a crashed one's copy
             else:
@@ -198,6 +204,22 @@ class FalkorStore(GraphStore):
                 await connection.delete(staging)
             else:
                 await connection.rename(staging, self._graph_name)
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        connection = self._client.connection
+        lock = f"{self._graph_name}~lock"
+        if not await connection.set(lock, str(os.getpid()), nx=True):
+            holder = int(await connection.get(lock) or 0)
+            if process_alive(holder):
+                raise GraphBusy(
+                    f"a load or change (pid {holder}) is writing to graph "
+                    f"{self._graph_name!r}; try again when it has finished"
+                )
+            # its process died mid-way (the engine is local, so its pid is ours to check)
+            await connection.set(lock, str(os.getpid()))
+        try:
+            yield
         finally:
             await connection.delete(lock)
 
@@ -259,6 +281,13 @@ def _literal(value: Any) -> str:
     if isinstance(value, Mapping):
         return "{" + ",".join(f"{_key(k)}:{_literal(v)}" for k, v in value.items()) + "}"
     raise QueryError(f"cannot send a {type(value).__name__} as a query parameter")
+
+
+def _name(name: str) -> str:
+    """A parameter name for the header: a plain name, so that no name can carry Cypher."""
+    if not _IDENTIFIER.fullmatch(name):
+        raise QueryError(f"parameter names must be plain names, got {name!r}")
+    return name
 
 
 def _key(key: str) -> str:

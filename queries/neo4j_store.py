@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
+    AsyncResult,
     AsyncTransaction,
     EagerResult,
     Query,
@@ -53,22 +54,42 @@ class Neo4jStore(GraphStore):
             raise EngineUnavailable(f"Neo4j at {uri} refused the connection: {exc}") from exc
         return cls(driver, database, timeout_s=timeout_s)
 
-    async def _execute(self, text: str, params: Params, *, write: bool) -> EagerResult:
-        """One query in a managed transaction; driver errors become domain errors."""
+    async def _execute(
+        self,
+        text: str,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> EagerResult:
+        """One query in a managed transaction (a READ one unless `write`); driver errors
+        become domain errors."""
         try:
             return await self._driver.execute_query(
-                Query(text, timeout=self._timeout_s),
+                Query(text, timeout=self._timeout_s if timeout_s is None else timeout_s),
                 dict(params),
                 database_=self._database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+                result_transformer_=_first_records(max_rows),
             )
         except Neo4jError as exc:
             raise QueryError(exc.message or str(exc)) from exc
         except DriverError as exc:  # ServiceUnavailable, SessionExpired, ...
             raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
 
-    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
-        records, summary, keys = await self._execute(text, params, write=write)
+    async def _run(
+        self,
+        text: str,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        records, summary, keys = await self._execute(
+            text, params, write=write, timeout_s=timeout_s, max_rows=max_rows
+        )
         return _result(records, summary, keys)
 
     @asynccontextmanager
@@ -125,16 +146,44 @@ class _TransactionRunner(QueryRunner):
         super().__init__()
         self._tx = tx
 
-    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
+    async def _run(
+        self,
+        text: str,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        # (the transaction's own timeout applies: a query inside it cannot have another)
         try:
             cursor = await self._tx.run(text, dict(params))
-            records = [record async for record in cursor]
+            records = await _fetch(cursor, max_rows)
             summary = await cursor.consume()
         except Neo4jError as exc:
             raise QueryError(exc.message or str(exc)) from exc
         except DriverError as exc:
             raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
         return _result(records, summary, list(cursor.keys()))
+
+
+async def _fetch(cursor: AsyncResult, max_rows: int | None) -> list[Record]:
+    """The first `max_rows` records of `cursor` (all when None)."""
+    if max_rows is None:
+        return [record async for record in cursor]
+    return await cursor.fetch(max_rows)
+
+
+def _first_records(max_rows: int | None) -> Callable[[AsyncResult], Awaitable[EagerResult]]:
+    """A result transformer keeping the first `max_rows` records (all when None); the
+    server discards the rest without sending them."""
+
+    async def transform(cursor: AsyncResult) -> EagerResult:
+        records = await _fetch(cursor, max_rows)
+        summary = await cursor.consume()
+        return EagerResult(records, summary, list(cursor.keys()))
+
+    return transform
 
 
 def _result(records: Sequence[Record], summary: ResultSummary, keys: Sequence[str]) -> Result:
@@ -148,4 +197,4 @@ def _result(records: Sequence[Record], summary: ResultSummary, keys: Sequence[st
         "relationships_deleted": c.relationships_deleted,
         "properties_set": c.properties_set,
     }
-    return Result(rows, engine_ms, counters)
+    return Result(rows, engine_ms, counters, list(keys))

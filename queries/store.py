@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +79,8 @@ class Result:
     rows: list[Row]
     engine_ms: float
     counters: Mapping[str, int] = field(default_factory=dict)
+    columns: Sequence[str] = ()
+    """The query's column names in order (also when it returned no row)."""
 
 
 class QueryRunner(ABC):
@@ -122,11 +124,25 @@ class QueryRunner(ABC):
             sent += len(batch)
         return sent
 
-    async def execute(self, query: NamedQuery, params: Params, *, write: bool) -> Result:
-        """Run one query, counting it; every query of every caller passes here."""
+    async def execute(
+        self,
+        query: NamedQuery,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        """Run one query, counting it; every query of every caller passes here.
+
+        `timeout_s` replaces the store's timeout for this query; with `max_rows`, at most that
+        many rows come back (for analysts' queries: Neo4j stops fetching there).
+        """
         started = time.perf_counter()
         try:
-            result = await self._run(query.text, params, write=write)
+            result = await self._run(
+                query.text, params, write=write, timeout_s=timeout_s, max_rows=max_rows
+            )
         except QueryError as exc:
             self._record(query.name, 0.0)
             raise QueryError(f"query {query.name}: {exc}") from exc
@@ -141,8 +157,16 @@ class QueryRunner(ABC):
             current.record(name, engine_ms)
 
     @abstractmethod
-    async def _run(self, text: str, params: Params, *, write: bool) -> Result:
-        """Send one query to the engine and return plain rows."""
+    async def _run(
+        self,
+        text: str,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        """Send one query to the engine and return plain rows (at most `max_rows`)."""
 
 
 class GraphStore(QueryRunner):
@@ -171,6 +195,13 @@ class GraphStore(QueryRunner):
         was. Only one unit of work runs on a graph at a time; a second one gets
         `GraphBusy`.
         """
+
+    def exclusive(self) -> AbstractAsyncContextManager[None]:
+        """Hold the graph's write lock: for a change made in one query (each query is atomic
+        on both engines) that must not land in the middle of a unit of work, which could
+        overwrite it. Raises `GraphBusy` while a unit of work runs; no lock on engines whose
+        transactions isolate units of work themselves."""
+        return nullcontext()
 
     async def after_bulk_load(self) -> None:
         """Called once a large load has been written; engines tidy up here."""

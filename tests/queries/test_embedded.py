@@ -25,7 +25,10 @@ import pytest
 import redis
 
 from queries.embedded import MAX_SOCKET_PATH_BYTES, EmbeddedEngine, default_data_dir, process_alive
-from queries.errors import EngineStartError
+from queries.errors import EngineStartError, QueryError
+from queries.falkor import FalkorStore
+from queries.registry import NamedQuery
+from tests.conftest import short_tmp_dir
 
 HAS_PROC = Path("/proc/self/fd").is_dir()
 
@@ -404,3 +407,24 @@ def test_error_socket_path_is_a_directory(data_dir: Path) -> None:
     (data_dir / "engine.sock").mkdir(parents=True)
     message = _start_error(EmbeddedEngine(data_dir))
     assert "exists but is not a socket" in message
+
+
+async def test_a_query_needing_too_much_memory_fails_and_the_engine_stays_up() -> None:
+    path = short_tmp_dir("cxg-mem-")
+    store = await FalkorStore.open(EmbeddedEngine(path, query_memory_mb=32), "mem")
+    await store.apply_schema()
+    try:
+        greedy = NamedQuery(
+            "greedy",
+            "UNWIND range(1, 4000000) AS x WITH collect(x) AS xs RETURN size(xs) AS n",
+            "",
+            None,
+            1,
+        )
+        with pytest.raises(QueryError, match=r"more memory than one query may use \(32 MB\)"):
+            await store.execute(greedy, {}, write=False)
+        small = NamedQuery("small", "RETURN 1 AS one", "", None, 1)
+        assert (await store.execute(small, {}, write=False)).rows == [{"one": 1}]
+    finally:
+        await store.close()
+        shutil.rmtree(path, ignore_errors=True)
