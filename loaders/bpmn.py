@@ -20,8 +20,8 @@ from xml.parsers import expat
 from lxml import etree  # type: ignore[import-untyped]
 
 from loaders.records import Item, LoadProblem, NodeRecord, Origin, RelRecord
-from loaders.values import BadValue, coerce
 from ontology.model import Schema
+from ontology.values import BadValue, coerce
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CX_NS = "https://cxgraph.org/ontology#"

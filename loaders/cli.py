@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -27,6 +29,7 @@ from loaders.pipeline import (
     load,
     load_demo_if_empty,
 )
+from loaders.query_cli import cypher_command, query_app
 from loaders.rdf import EXPORT_FORMATS, export_rdf
 from loaders.records import LoadFailed
 from queries.connect import store_session
@@ -44,6 +47,8 @@ schema_app = typer.Typer(
     help="Constraints and indexes generated from the ontology.", no_args_is_help=True
 )
 app.add_typer(schema_app, name="schema")
+app.add_typer(query_app, name="query")
+app.command("cypher")(cypher_command)
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -273,6 +278,47 @@ def schema_apply() -> None:
     for statement in created:
         out.print(statement, highlight=False)
     out.print(f"{len(created)} created; the schema is up to date.")
+
+
+@schema_app.command("graphql")
+def schema_graphql(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print the GraphQL schema (SDL) of the API; `api/schema.graphql` is its snapshot."""
+    from api.schema import sdl
+
+    if output is None:
+        sys.stdout.write(sdl())
+    else:
+        output.write_text(sdl(), encoding="utf-8")
+        out.print(f"Wrote {output}")
+
+
+class DocsFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+
+
+@schema_app.command("docs")
+def schema_docs(
+    fmt: Annotated[
+        DocsFormat, typer.Option("--format", help="markdown (docs/schema.md) or one HTML page.")
+    ] = DocsFormat.markdown,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print the schema reference for analysts, generated from the ontology."""
+    from queries.schema_docs import render_html, render_markdown
+
+    text = render_html() if fmt is DocsFormat.html else render_markdown()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"Wrote {output}")
 
 
 @schema_app.command("show")

@@ -28,8 +28,8 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
 from loaders.records import Batch, Item, LoadProblem, NodeRecord, Origin, RelRecord
-from loaders.values import BadValue, coerce
 from ontology.model import Schema
+from ontology.values import BadValue, coerce
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "journey-map.schema.json"
 """The JSON Schema of journey-map files; shipped with the package, linked from the docs."""

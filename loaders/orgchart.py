@@ -30,8 +30,8 @@ import yaml
 
 from loaders.records import Item, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.tables import _EXTRA, Header, table_rows
-from loaders.values import BadValue, coerce
 from ontology.model import PropertySpec, Schema
+from ontology.values import BadValue, coerce
 
 Reader = Callable[[Path, Schema], Iterator[Item]]
 

@@ -12,7 +12,7 @@ W3C Organization Ontology (ORG), and yields the records of the load pipeline:
 3. the mapped graph is validated with pyshacl against `ontology/shapes.ttl`; each
    violation is a problem located at the focus node's IRI and the property path's name;
 4. only when there is no problem at all are the nodes and relationships yielded, their
-   values coerced with `loaders.values.coerce` like those of every other source.
+   values coerced with `ontology.values.coerce` like those of every other source.
 
 RDF has no lines that mean anything to a reader of the data, so `Origin.line` of a problem
 is the IRI of the node concerned (or `_:id` for a blank node), and `Origin.field` the local
@@ -46,8 +46,8 @@ from rdflib.term import Node
 
 from loaders.export import dump
 from loaders.records import Item, LoadProblem, NodeRecord, Origin, RelRecord
-from loaders.values import BadValue, coerce
 from ontology.model import CX, SHAPES_FILE, PropertySpec, Schema, load_schema
+from ontology.values import BadValue, coerce
 from queries.store import QueryRunner
 
 FORMATS: dict[str, str] = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}

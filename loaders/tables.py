@@ -22,8 +22,8 @@ from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import get_column_letter
 
 from loaders.records import Item, LoadProblem, NodeRecord, Origin, RelRecord
-from loaders.values import BadValue, coerce
 from ontology.model import Schema
+from ontology.values import BadValue, coerce
 
 
 @dataclass(frozen=True)
