@@ -7,13 +7,19 @@ from contextlib import asynccontextmanager
 from typing import Annotated, TypedDict
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
+from api.analyst import analyst_router
 from api.context import Context
+from api.graphql_http import GraphQLHTTPRouter
+from api.limits import LimitsDep, install_limits
+from api.observability import install_observability
 from api.schema import schema
+from api.security import GraphQLPrincipalDep, Role, install_security, require_role
 from api.settings import ApiSettings, get_api_settings
 from queries.connect import open_store
+from queries.schema_docs import schema_html
 from queries.settings import StoreSettings, get_store_settings
 from queries.store import GraphStore
 
@@ -33,9 +39,11 @@ def get_store(request: Request) -> GraphStore:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 
 
-async def get_context(store: StoreDep) -> Context:
+async def get_context(
+    store: StoreDep, principal: GraphQLPrincipalDep, limits: LimitsDep
+) -> Context:
     """A fresh GraphQL context (and DataLoaders) for each request."""
-    return Context(store=store)
+    return Context(store=store, principal=principal, limits=limits)
 
 
 def create_app(
@@ -57,7 +65,9 @@ def create_app(
         summary="Customer journeys and the organisation behind them, in one graph.",
         lifespan=lifespan,
     )
-    graphql: GraphQLRouter[Context, None] = GraphQLRouter(
+    install_security(app, api_settings)  # refuses to build an app without authentication
+    install_limits(app, api_settings)
+    graphql: GraphQLRouter[Context, None] = GraphQLHTTPRouter(
         schema,
         context_getter=get_context,
         graphql_ide="graphiql" if api_settings.graphiql else None,
@@ -72,4 +82,16 @@ def create_app(
             status_code=200 if ok else 503,
         )
 
+    app.include_router(analyst_router())
+
+    @app.get(
+        "/schema",
+        summary="The graph's schema for analysts: labels, properties, relationships, examples.",
+        response_class=HTMLResponse,
+        dependencies=[Depends(require_role(Role.READER))],
+    )
+    async def schema_reference() -> HTMLResponse:
+        return HTMLResponse(schema_html())
+
+    install_observability(app, api_settings)  # /readyz, /metrics, request logs
     return app

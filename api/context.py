@@ -40,23 +40,23 @@ class NodeLoaders:
 class RowLoaders:
     """One DataLoader per named query taking `$ids` and returning rows keyed by a column.
 
-    `rows["painpoint/affecting_teams"].load(id)` gives the rows of that id, in the query's
-    order; all ids asked for while resolving one level of a GraphQL query go to the engine
-    in one round trip.
+    `rows.get("painpoint/affecting_teams", "painPoint").load(id)` gives the rows of that id,
+    in the query's order; all ids asked for while resolving one level of a GraphQL query go
+    to the engine in one round trip.
     """
 
-    def __init__(self, store: GraphStore, key: str) -> None:
+    def __init__(self, store: GraphStore) -> None:
         self._store = store
-        self._key = key
         self._loaders: dict[str, DataLoader[str, list[Props]]] = {}
 
-    def __getitem__(self, query: str) -> DataLoader[str, list[Props]]:
+    def get(self, query: str, key: str) -> DataLoader[str, list[Props]]:
+        """The loader of the rows of `query` whose column `key` holds the id asked for."""
         if query not in self._loaders:
 
-            async def load(ids: Sequence[str], query: str = query) -> list[list[Props]]:
+            async def load(ids: Sequence[str]) -> list[list[Props]]:
                 grouped: dict[str, list[Props]] = {i: [] for i in ids}
                 for row in await self._store.read(query, {"ids": list(ids)}):
-                    grouped[row[self._key]].append(row)
+                    grouped[row[key]].append(row)
                 return [grouped[i] for i in ids]
 
             self._loaders[query] = DataLoader(load_fn=load)
@@ -92,14 +92,14 @@ class Context(BaseContext):
     """Who the request acts for (None only outside an authenticated HTTP request)."""
     limits: Limits = field(default_factory=Limits)
     nodes: NodeLoaders = field(init=False)
-    pain_point_rows: RowLoaders = field(init=False)
+    _rows: RowLoaders = field(init=False)
     any_nodes: DataLoader[str, Props | None] = field(init=False)
     _neighbours: NeighbourLoaders = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
         self.nodes = NodeLoaders(self.store)
-        self.pain_point_rows = RowLoaders(self.store, key="painPoint")
+        self._rows = RowLoaders(self.store)
         self._neighbours = NeighbourLoaders(self.store)
         self.any_nodes = DataLoader(load_fn=self._any_nodes)
 
@@ -108,6 +108,10 @@ class Context(BaseContext):
         for row in await self.store.read(ANY_NODE, {"ids": list(ids)}):
             found.setdefault(row["node"]["id"], row)  # the first label wins if ids collide
         return [found.get(i) for i in ids]
+
+    def rows(self, query: str, key: str) -> DataLoader[str, list[Props]]:
+        """Loader of the rows of a named query about `$ids`, by the id in column `key`."""
+        return self._rows.get(query, key)
 
     def neighbours(self, query: str, skip: int, end: int) -> DataLoader[str, Props]:
         """Loader of the neighbours `skip`…`end` of nodes by id, over a navigation query."""

@@ -26,13 +26,13 @@ from strawberry.types import Info
 
 from api.context import Context, Props
 from api.errors import UserError
+from api.limits import page_size
 from api.navigation import Navigation, list_field, lookup_field, navigations
 from ontology.model import PropertySpec, load_schema
 from queries.generated import nav_query
 from queries.listing import Condition, Listing, Test
 
 DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 T = TypeVar("T")
 
@@ -96,9 +96,7 @@ class Page:
     @classmethod
     def of(cls, first: int | None, after: str | None) -> Page:
         """The page of `first`/`after`, checked: a clear error for a bad size or cursor."""
-        size = DEFAULT_PAGE_SIZE if first is None else first
-        if not 0 <= size <= MAX_PAGE_SIZE:
-            raise UserError(f"first must be between 0 and {MAX_PAGE_SIZE}, not {size}")
+        size = page_size(first, DEFAULT_PAGE_SIZE)
         if after is None:
             return cls(0, size)
         try:
@@ -404,9 +402,7 @@ def order_input(label: str) -> tuple[type, type[Enum]]:
     node = load_schema().node_types[label]
     fields = cast(
         type[Enum],
-        Enum(
-            f"{label}OrderField", {_upper_snake(name): name for name in node.properties}
-        ),
+        Enum(f"{label}OrderField", {_upper_snake(name): name for name in node.properties}),
     )
     fields = strawberry.enum(fields, description=f"Properties to sort {label} items by.")
     cls = type(f"{label}Order", (), {})

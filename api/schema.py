@@ -2,90 +2,23 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import cast
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
+from api import questions
 from api.context import Context
 from api.entities import Node, build, entity_types, query_fields
 from api.extensions import EngineStats
-from api.limits import MaskUnexpectedErrors, RequestLimits
+from api.limits import MaskUnexpectedErrors, RequestLimits, is_expected
+from api.mutations import mutation_type
+from api.observability import GraphQLOperations
 
-
-@strawberry.enum(description="Rows of a service blueprint, from the customer's side inwards.")
-class BlueprintLayer(Enum):
-    CUSTOMER = "customer"
-    FRONTSTAGE = "frontstage"
-    BACKSTAGE = "backstage"
-    SUPPORT = "support"
-    SYSTEM = "system"
-
-
-@strawberry.enum(description="How a team is involved in a pain point.")
-class TeamRole(Enum):
-    TOUCHPOINT_OWNER = "touchpoint_owner"
-    PROCESS_OWNER = "process_owner"
-    PROCESS_PERFORMER = "process_performer"
-    SYSTEM_OWNER = "system_owner"
-
-
-@strawberry.type(description="One element on an evidence path.")
-class PathStep:
-    id: strawberry.ID
-    name: str | None
-    label: str = strawberry.field(description="Node label (ontology class) of the element.")
-
-
-@strawberry.type(description="One way a team is involved in a pain point.")
-class TeamInvolvement:
-    team: Team  # type: ignore[valid-type]
-    role: TeamRole
-    layer: BlueprintLayer = strawberry.field(
-        description="Blueprint layer of the element through which the team is involved."
-    )
-    via: PathStep = strawberry.field(description="The touchpoint, process or system involved.")
-    path: list[strawberry.ID] = strawberry.field(
-        description="Ids from the pain point to the team: the evidence path."
-    )
-    steps: list[PathStep] = strawberry.field(
-        description="The evidence path, with names and labels."
-    )
-    roll_up: list[Team] = strawberry.field(  # type: ignore[valid-type]
-        description="Parent units of the team, nearest first."
-    )
-
-
-@strawberry.type
-class PainPointQuestions:
-    """Cross-silo questions about a pain point (fields of the PainPoint type)."""
-
-    id: strawberry.ID
-
-    @strawberry.field(
-        description="Teams affecting this pain point through its touchpoint, the processes "
-        "behind it (and their parents), and the systems used; one entry per involvement."
-    )
-    async def affecting_teams(self, info: Info[Context, None]) -> list[TeamInvolvement]:
-        rows = await info.context.pain_point_rows["painpoint/affecting_teams"].load(str(self.id))
-        return [
-            TeamInvolvement(
-                team=build("Team", row["team"]),
-                role=TeamRole(row["role"]),
-                layer=BlueprintLayer(row["layer"]),
-                via=PathStep(**row["via"]),
-                path=[strawberry.ID(step["id"]) for step in row["path"]],
-                steps=[PathStep(**step) for step in row["path"]],
-                roll_up=[build("Team", parent) for parent in row["rollUp"]],
-            )
-            for row in rows
-        ]
-
-
-_types = entity_types({"PainPoint": PainPointQuestions})
-Team = _types["Team"]
+_types = entity_types(questions.MIXINS)
+questions.bind(_types)
 
 
 async def _node(info: Info[Context, None], id: strawberry.ID) -> Node | None:
@@ -99,7 +32,7 @@ async def _nodes(info: Info[Context, None], ids: list[strawberry.ID]) -> list[No
 
 
 def _query_type() -> type:
-    cls = type("Query", (), {})
+    cls = type("Query", (questions.QueryQuestions,), {})
     cls.node = strawberry.field(  # type: ignore[attr-defined]
         resolver=_node, description="The item with this id, whatever its type, or null."
     )
@@ -115,8 +48,20 @@ def _query_type() -> type:
 Query = _query_type()
 
 
-schema = strawberry.Schema(
+class Schema(strawberry.Schema):
+    """The schema, logging only the errors nobody meant to happen (with their traceback):
+    a client's mistakes — bad arguments, refused changes, invalid documents — are its
+    answer, not the operator's problem."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        super().process_errors([e for e in errors if not is_expected(e)], execution_context)
+
+
+schema = Schema(
     query=Query,
+    mutation=mutation_type(),
     # Portals send the same few documents over and over: parse and validate each once.
     extensions=[
         RequestLimits,  # tokens, depth, aliases, introspection, time: from `Context.limits`
@@ -124,6 +69,12 @@ schema = strawberry.Schema(
         lambda: ParserCache(maxsize=512),  # the caches are shared across instances
         lambda: ValidationCache(maxsize=512),
         EngineStats,
+        GraphQLOperations,  # operation names and errors for /metrics and the access log
     ],
     types=list(_types.values()),
 )
+
+
+def sdl() -> str:
+    """The schema in GraphQL SDL, as `cxgraph schema graphql` prints it (ends with a newline)."""
+    return str(schema).rstrip("\n") + "\n"

@@ -22,6 +22,13 @@ def main(
         "1,8,32"
     ),
     seconds: Annotated[float, typer.Option(help="Duration of each concurrency step.")] = 10.0,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Measure the queries on the graph `bench` already loaded in this engine data "
+            "directory, without generating and loading (for quick runs while working on queries)."
+        ),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the report to this JSON file.")
     ] = None,
@@ -33,6 +40,7 @@ def main(
         samples=samples,
         clients=tuple(int(c) for c in clients.split(",")),
         concurrency_seconds=seconds,
+        data_dir=data_dir,
     )
     report = run(config)
     print_report(report, Console())
