@@ -74,6 +74,34 @@ def nav_query(direction: str, source: str, rel_type: str, target: str) -> str:
 
 ANY_NODE = "get/node/any"
 
+# Changes made through the API, one query each (atomic on both engines). `$run` holds the
+# properties of the LoadRun recording who made the change; `$source` is the provenance
+# source of what the change creates.
+CHANGE_OWNER = (
+    # make team $team the only owner of the {L} $item: rows {item} (none: no such item/team)
+    "MATCH (item:{L} {{id: $item}}) MATCH (team:Team {{id: $team}}) "
+    "CREATE (run:LoadRun) SET run = $run "
+    "WITH item, team "
+    "OPTIONAL MATCH (item)<-[old:OWNS]-(other:Team) WHERE other.id <> $team "
+    "DELETE old "
+    "WITH DISTINCT item, team "
+    "MERGE (team)-[r:OWNS]->(item) ON CREATE SET r.source = $source, r.loadRun = $run.id "
+    "RETURN item.id AS item"
+)
+CHANGE_VERIFIED = (
+    # set verifiedAt of the {L} $id to $date: rows {id} (none: no such item)
+    "MATCH (n:{L} {{id: $id}}) "
+    "CREATE (run:LoadRun) SET run = $run "
+    "SET n.verifiedAt = $date, n.loadRun = $run.id "
+    "RETURN n.id AS id"
+)
+
+
+def change_query(change: str, label: str) -> str:
+    """Registry name of an API change generated per label: `owner` (for the targets of
+    OWNS) or `verified` (for labels with verifiedAt)."""
+    return f"change/{change}/{label}"
+
 
 def node_query(verb: str, label: str) -> str:
     """Registry name of a generated query about nodes of `label` (see NODE_QUERIES)."""
@@ -105,5 +133,12 @@ def generated_queries(schema: Schema) -> dict[str, str]:
                 A=start, P=pattern, B=end, O=order
             )
     labels = sorted(schema.labels)
+    for label in sorted(
+        {target for _, rel_type, target in schema.endpoints() if rel_type == "OWNS"}
+    ):
+        queries[change_query("owner", label)] = CHANGE_OWNER.format(L=label)
+    for label in labels:
+        if "verifiedAt" in schema.node_types[label].properties:
+            queries[change_query("verified", label)] = CHANGE_VERIFIED.format(L=label)
     queries[ANY_NODE] = " UNION ALL ".join(ANY_QUERY.format(L=label) for label in labels)
     return queries

@@ -7,8 +7,8 @@ import re
 from ontology.model import load_schema
 from queries.ddl import NEO4J_LIST_CONSTRAINTS, falkordb_indexes, neo4j_statements
 from queries.falkor import FalkorStore
-from queries.listing import count_query, every_clause, list_query
 from queries.lint import LintSchema, lint_queries
+from queries.listing import count_query, every_clause, list_query
 from queries.registry import CYPHER_DIR, all_queries
 
 
