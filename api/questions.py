@@ -9,6 +9,7 @@ keep navigating from them. Questions about the whole graph are fields of Query.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -18,7 +19,7 @@ from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
 from api.context import Context, Props
-from api.entities import Node, build
+from api.entities import DEFAULT_PAGE_SIZE, Connection, Node, Page, build
 from api.limits import page_size
 
 if TYPE_CHECKING:  # built from the ontology when the schema is built: see `bind`
@@ -101,6 +102,13 @@ class PathStep:
     id: strawberry.ID
     name: str | None
     label: str = strawberry.field(description="Node label (ontology class) of the element.")
+
+
+def _counted(rows: list[Props]) -> Callable[[], Awaitable[int]]:
+    async def count() -> int:
+        return len(rows)
+
+    return count
 
 
 def _date(text: str | None) -> date | None:
@@ -297,18 +305,28 @@ class TeamQuestions:
         description="Pain points this team and the units below it affect, and how: the "
         "reverse of PainPoint.affectingTeams."
     )
-    async def affects(self, info: Info[Context, None]) -> list[TeamEffect]:
+    async def affects(
+        self,
+        info: Info[Context, None],
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[TeamEffect]:
+        page = Page.of(first, after)
         rows = await _rows(info, "team/affected", "team", str(self.id))
-        return [
-            TeamEffect(
-                refs=row,
-                role=TeamRole(row["role"]),
-                layer=BlueprintLayer(row["layer"]),
-                via=PathStep(**row["via"]),
-                customers=row["customers"],
-            )
-            for row in rows
-        ]
+        shown = rows[page.skip : page.skip + page.size + 1]
+        return page.connection(
+            [
+                TeamEffect(
+                    refs=row,
+                    role=TeamRole(row["role"]),
+                    layer=BlueprintLayer(row["layer"]),
+                    via=PathStep(**row["via"]),
+                    customers=row["customers"],
+                )
+                for row in shown
+            ],
+            _counted(rows),
+        )
 
     @strawberry.field(description="What this team and the units below it affect, in totals.")
     async def impact(self, info: Info[Context, None]) -> TeamImpact | None:
@@ -413,14 +431,27 @@ class SystemQuestions:
         description="Touchpoints that depend on this system, directly or through systems "
         "depending on it, with the journeys, personas and customers behind them."
     )
-    async def blast_radius(self, info: Info[Context, None]) -> list[Dependency]:
+    async def blast_radius(
+        self,
+        info: Info[Context, None],
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[Dependency]:
+        page = Page.of(first, after)
         rows = await _rows(info, "system/blast_radius", "system", str(self.id))
-        return [
-            Dependency(
-                refs=row, depth=row["depth"], customers=row["customers"], path=_steps(row["path"])
-            )
-            for row in rows
-        ]
+        shown = rows[page.skip : page.skip + page.size + 1]
+        return page.connection(
+            [
+                Dependency(
+                    refs=row,
+                    depth=row["depth"],
+                    customers=row["customers"],
+                    path=_steps(row["path"]),
+                )
+                for row in shown
+            ],
+            _counted(rows),
+        )
 
     @strawberry.field(description="What this system affects, in totals.")
     async def impact(self, info: Info[Context, None]) -> SystemImpact | None:

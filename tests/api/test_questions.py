@@ -37,8 +37,9 @@ async def test_team_affects_and_impact(api_url: str, demo_store: GraphStore) -> 
     answer, _ = await ask(
         api_url,
         """{ team(id: "team-field-ops") {
-              affects { unit { id name } role layer via { id label } painPoint { id severity }
-                        touchpoint { id } journey { id } customers }
+              affects(first: 100) { totalCount nodes {
+                unit { id name } role layer via { id label } painPoint { id severity }
+                touchpoint { id } journey { id } customers } }
               impact { touchpoints painPoints customers journeys { id name } }
               rollUp { unit { id } level parentId members totalMembers leaders { id } } } }""",
     )
@@ -49,7 +50,7 @@ async def test_team_affects_and_impact(api_url: str, demo_store: GraphStore) -> 
             a["unit"]["id"], a["role"].lower(), a["layer"].lower(), a["via"]["id"],
             a["painPoint"]["id"], a["touchpoint"]["id"], ref(a["journey"]), a["customers"],
         )
-        for a in team["affects"]
+        for a in team["affects"]["nodes"]
     ] == [
         (
             r["unit"]["id"], r["role"], r["layer"], r["via"]["id"], r["painPoint"]["id"],
@@ -68,7 +69,8 @@ async def test_team_affects_and_impact(api_url: str, demo_store: GraphStore) -> 
         "touchpoint": {"id": "tp-bb-technician-visit"},
         "journey": {"id": "j-broadband"},
         "customers": 6,
-    } in team["affects"]
+    } in team["affects"]["nodes"]
+    assert team["affects"]["totalCount"] == len(rows)
     (impact,) = await demo_store.read("team/impact", {"ids": ["team-field-ops"]})
     assert team["impact"] == {
         "touchpoints": impact["touchpoints"],
@@ -93,8 +95,9 @@ async def test_system_blast_radius_and_impact(api_url: str, demo_store: GraphSto
     answer, _ = await ask(
         api_url,
         """{ system(id: "sys-iam") {
-              blastRadius { touchpoint { id } stage { id } journey { id } personas { id }
-                            depth customers path { id label } }
+              blastRadius(first: 100) { totalCount nodes {
+                touchpoint { id } stage { id } journey { id } personas { id }
+                depth customers path { id label } } }
               impact { touchpoints painPoints customers
                        dependents { depth system { id } } journeys { id } personas { id } } } }""",
     )
@@ -105,7 +108,7 @@ async def test_system_blast_radius_and_impact(api_url: str, demo_store: GraphSto
             b["touchpoint"]["id"], ref(b["stage"]), ref(b["journey"]), ids(b["personas"]),
             b["depth"], b["customers"], [(s["id"], s["label"]) for s in b["path"]],
         )
-        for b in system["blastRadius"]
+        for b in system["blastRadius"]["nodes"]
     ] == [
         (
             r["touchpoint"]["id"], ref(r["stage"]), ref(r["journey"]), ids(r["personas"]),
@@ -255,13 +258,13 @@ async def test_questions_about_the_whole_graph(api_url: str, demo_store: GraphSt
 
 async def test_questions_cost_the_same_round_trips_for_one_item_or_many(api_url: str) -> None:
     query = """query Many($first: Int) { systems(first: $first) { nodes { id
-        blastRadius { touchpoint { id } journey { id } personas { id } }
+        blastRadius { nodes { touchpoint { id } journey { id } personas { id } } }
         impact { touchpoints dependents { system { id } } } } } }"""
     # one query per level and label; a first item with fewer levels of answers costs less
     costs = {first: (await ask(api_url, query, first=first))[1] for first in (1, 5, 16)}
     assert costs[1] <= costs[5] == costs[16] <= 7
     team_query = """query Teams($first: Int) { teams(first: $first) { nodes { id
-        affects { painPoint { id } unit { id } } rollUp { unit { id } leaders { id } } } } }"""
+        affects { nodes { painPoint { id } unit { id } } } rollUp { unit { id } leaders { id } } } } }"""
     costs = {first: (await ask(api_url, team_query, first=first))[1] for first in (1, 10, 27)}
     assert costs[1] <= costs[10] == costs[27] <= 7
 
@@ -279,9 +282,10 @@ async def test_items_are_whole_when_asked_for_more_than_the_rows_hold(api_url: s
     # team/affected gives the unit as {id, name, kind}: verifiedAt and parent need the team
     answer, _ = await ask(
         api_url,
-        """{ team(id: "team-field-ops") { affects { unit { id name verifiedAt parent { id } } } } }""",
+        """{ team(id: "team-field-ops") {
+              affects(first: 100) { nodes { unit { id name verifiedAt parent { id } } } } } }""",
     )
-    units = {a["unit"]["id"]: a["unit"] for a in answer["team"]["affects"]}
+    units = {a["unit"]["id"]: a["unit"] for a in answer["team"]["affects"]["nodes"]}
     # teams.csv: Field Installation, part of Field Operations, verified 2026-04-09
     assert units["team-field-install"] == {
         "id": "team-field-install",

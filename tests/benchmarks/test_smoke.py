@@ -35,16 +35,22 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
     assert again["created"] == again["updated"] == again["deleted"] == 0
 
     assert set(sections["queries"]) == {case.query for case in CASES}
-    for result in sections["queries"].values():
-        for side in ("engine_ms", "store_ms", "api_ms"):
-            assert result[side]["n"] == config.samples
-            assert result[side]["median"] > 0
+    for name, result in sections["queries"].items():
+        for side in ("engine_ms", "store_ms", "api_ms", "api_engine_ms"):
+            assert result[side]["n"] == config.samples, name
+            assert result[side]["median"] >= 0, name
+        assert result["api_ms"]["median"] > 0, name
 
     (sizes,) = sections["round_trips"].values()
     assert set(sizes) == {"1", "3"}
     assert len(set(sizes.values())) == 1  # round trips do not grow with the number asked
 
-    assert set(sections["concurrency"]) == {"1", "2"}
+    mix = sum(case.label is not None for case in CASES)
+    assert set(sections["concurrency"]) == {
+        "affecting teams, 1",
+        "affecting teams, 2",
+        f"mix of {mix}, 2",
+    }
     for step in sections["concurrency"].values():
         assert step["requests"] > 0
         assert step["errors"] == 0

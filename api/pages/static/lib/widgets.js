@@ -1,0 +1,202 @@
+// Pieces the pages share: sections, badges, tables and lists shown a page at a time.
+import { h, num, plural, uid, words } from "./dom.js";
+
+/** A `<section>` titled by a heading of `level` (2 by default), with `id` as its anchor. */
+export function section(id, title, ...content) {
+  const headingId = uid("h");
+  const level = typeof content[0] === "number" ? content.shift() : 2;
+  return h(
+    "section",
+    { id, class: "section", "aria-labelledby": headingId },
+    h(`h${level}`, { id: headingId }, title),
+    ...content,
+  );
+}
+
+/** How bad a pain point is, 1 to 5, in words and colour. */
+export function severityBadge(severity) {
+  if (severity === null || severity === undefined) return null;
+  return h("span", { class: `badge sev sev-${severity}`, title: `Severity ${severity} of 5` }, `severity ${severity}`);
+}
+
+/** The status of an opportunity. */
+export function statusBadge(status) {
+  return h("span", { class: `badge status status-${words(status).replaceAll(" ", "-")}` }, words(status));
+}
+
+const LAYER_NAMES = {
+  CUSTOMER: "customer action",
+  FRONTSTAGE: "frontstage",
+  BACKSTAGE: "backstage",
+  SUPPORT: "support process",
+  SYSTEM: "system",
+};
+
+/** The service-blueprint layer an element is in. */
+export function layerBadge(layer) {
+  const key = String(layer).toUpperCase();
+  return h("span", { class: `badge layer layer-${key.toLowerCase()}` }, LAYER_NAMES[key] ?? words(layer));
+}
+
+/** "owner", "performer", ... of a TeamRole. */
+export function roleText(role) {
+  return (
+    {
+      TOUCHPOINT_OWNER: "owns the touchpoint",
+      PROCESS_OWNER: "owns a process",
+      PROCESS_PERFORMER: "performs a process",
+      SYSTEM_OWNER: "owns a system",
+    }[role] ?? words(role)
+  );
+}
+
+/** A small marker for moments of truth. */
+export function momentOfTruthBadge(isMoment) {
+  return isMoment ? h("span", { class: "badge mot", title: "This touchpoint decides how the customer judges the journey" }, "moment of truth") : null;
+}
+
+/** Key figures as a definition list: [[label, value], ...]. */
+export function stats(pairs) {
+  return h(
+    "dl",
+    { class: "stats" },
+    pairs.map(([label, value]) => h("div", { class: "stat" }, h("dt", {}, label), h("dd", {}, value))),
+  );
+}
+
+/** A paragraph saying there is nothing to show. */
+export function empty(text) {
+  return h("p", { class: "empty" }, text);
+}
+
+/** An alert listing what went wrong. */
+export function errorBox(title, messages) {
+  return h(
+    "div",
+    { class: "error-box", role: "alert" },
+    h("p", { class: "error-box__title" }, title),
+    messages.length ? h("ul", {}, messages.map((message) => h("li", {}, message))) : null,
+  );
+}
+
+function moreButton(label, onClick) {
+  return h("button", { type: "button", class: "more", onclick: onClick }, label);
+}
+
+/**
+ * A table of `rows`, `pageSize` rows at a time (a button shows more). `columns` are
+ * `{label, numeric}`; `cells(row)` gives one cell per column, the first being the row's
+ * header. `caption` names the table for assistive technology.
+ */
+export function table({ caption, columns, rows, cells, pageSize = 25, className = "", captionHidden = false }) {
+  const tbody = h("tbody");
+  const wrap = h("div", { class: "table-wrap", role: "region", "aria-label": caption, tabindex: "0" });
+  const tableEl = h(
+    "table",
+    { class: `data ${className}` },
+    h("caption", { class: captionHidden ? "visually-hidden" : null }, caption),
+    h("thead", {}, h("tr", {}, columns.map((column) => h("th", { scope: "col", class: column.numeric ? "num" : null }, column.label)))),
+    tbody,
+  );
+  wrap.append(tableEl);
+  const out = h("div", { class: "table-block" }, wrap);
+  let shown = 0;
+  const button = moreButton("", () => showMore(true));
+  function showMore(focus) {
+    const next = rows.slice(shown, shown + pageSize);
+    let first = null;
+    for (const row of next) {
+      const values = cells(row);
+      const tr = h(
+        "tr",
+        {},
+        values.map((value, index) =>
+          index === 0
+            ? h("th", { scope: "row", class: columns[0].numeric ? "num" : null }, value)
+            : h("td", { class: columns[index]?.numeric ? "num" : null }, value),
+        ),
+      );
+      first ??= tr;
+      tbody.append(tr);
+    }
+    shown += next.length;
+    const left = rows.length - shown;
+    if (left > 0) {
+      button.textContent = `Show ${Math.min(left, pageSize)} more (${num(shown, 0)} of ${num(rows.length, 0)} shown)`;
+      if (!button.isConnected) out.append(button);
+    } else {
+      button.remove();
+    }
+    if (focus && first) {
+      const header = first.firstElementChild;
+      header.setAttribute("tabindex", "-1");
+      header.focus();
+    }
+  }
+  showMore(false);
+  return out;
+}
+
+/**
+ * A list of a Relay connection's items, a page at a time: the loaded `connection`
+ * ({totalCount, pageInfo, nodes}) first, then `fetchPage(after)` for more. `item(node)` gives
+ * the content of one `<li>`.
+ */
+export function pagedList({ connection, item, fetchPage = null, pageSize = 25, emptyText = "None.", label = null }) {
+  if (!connection?.nodes?.length) return empty(emptyText);
+  const list = h("ul", { class: "items", "aria-label": label });
+  const out = h("div", { class: "paged" }, list);
+  let buffer = [...connection.nodes];
+  let pageInfo = connection.pageInfo ?? { hasNextPage: false };
+  const total = connection.totalCount ?? buffer.length;
+  let shown = 0;
+  const status = h("p", { class: "visually-hidden", role: "status" });
+  const button = moreButton("", () => more());
+  out.append(status);
+
+  function show(count, focus) {
+    const next = buffer.slice(shown, shown + count);
+    let first = null;
+    for (const node of next) {
+      const li = h("li", {}, item(node));
+      first ??= li;
+      list.append(li);
+    }
+    shown += next.length;
+    const left = total - shown;
+    if (left > 0 && (shown < buffer.length || pageInfo.hasNextPage)) {
+      button.textContent = `Show ${Math.min(left, pageSize)} more (${num(shown, 0)} of ${num(total, 0)} shown)`;
+      if (!button.isConnected) out.insertBefore(button, status);
+    } else {
+      button.remove();
+    }
+    if (focus && first) {
+      first.setAttribute("tabindex", "-1");
+      first.focus();
+    }
+  }
+
+  async function more() {
+    if (shown >= buffer.length && pageInfo.hasNextPage && fetchPage) {
+      button.disabled = true;
+      button.textContent = "Loading…";
+      try {
+        const page = await fetchPage(pageInfo.endCursor);
+        buffer = buffer.concat(page.nodes);
+        pageInfo = page.pageInfo;
+      } catch (error) {
+        status.textContent = `Could not load more: ${error.message}`;
+        out.append(errorBox("Could not load more.", [error.message]));
+        button.remove();
+        return;
+      } finally {
+        button.disabled = false;
+      }
+    }
+    show(pageSize, true);
+    status.textContent = `${plural(shown, "item")} shown`;
+  }
+
+  show(pageSize, false);
+  return out;
+}
