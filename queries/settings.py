@@ -15,7 +15,9 @@ from queries.embedded import default_data_dir
 class StoreSettings(BaseSettings):
     """Engine settings; `CXGRAPH_*` variables, Neo4j's also as plain `NEO4J_*`."""
 
-    model_config = SettingsConfigDict(env_prefix="CXGRAPH_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="CXGRAPH_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     engine: Literal["falkordb", "neo4j"] = Field(
         default="falkordb", description="Graph engine: embedded `falkordb` or `neo4j`."
