@@ -433,8 +433,19 @@ def query_fields() -> dict[str, Any]:
     return fields
 
 
+PREFETCH: dict[str, dict[str, tuple[str, str]]] = {}
+"""Per label, the fields answered by a named query about the item's id: field name ->
+(query, key column). A lookup asking for them starts those queries with its own."""
+
+
 def _lookup_field(label: str, cls: type) -> Any:
     async def lookup(info: Info[Context, None], id: strawberry.ID) -> Any:
+        # The item and the questions asked about it go to the engine at once, not in turn.
+        for field in info.selected_fields:
+            for selection in field.selections:
+                name = getattr(selection, "name", None)
+                if (asked := PREFETCH.get(label, {}).get(name or "")) is not None:
+                    info.context.rows(*asked).load(str(id))
         props = await info.context.nodes[label].load(str(id))
         return None if props is None else build(label, props)
 

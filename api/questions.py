@@ -19,7 +19,7 @@ from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
 from api.context import Context, Props
-from api.entities import DEFAULT_PAGE_SIZE, Connection, Node, Page, build
+from api.entities import DEFAULT_PAGE_SIZE, PREFETCH, Connection, Node, Page, build
 from api.limits import page_size
 
 if TYPE_CHECKING:  # built from the ontology when the schema is built: see `bind`
@@ -868,6 +868,30 @@ class QueryQuestions:
             for row in rows
         ]
 
+
+PREFETCH.update(
+    {
+        "PainPoint": {
+            "affectingTeams": ("painpoint/affecting_teams", "painPoint"),
+            "personasHit": ("painpoint/personas", "painPoint"),
+            "initiatives": ("painpoint/opportunities", "painPoint"),
+        },
+        "Team": {
+            "affects": ("team/affected", "team"),
+            "impact": ("team/impact", "team"),
+            "rollUp": ("team/rollup", "team"),
+        },
+        "System": {
+            "blastRadius": ("system/blast_radius", "system"),
+            "impact": ("system/impact", "system"),
+        },
+        "Journey": {
+            "blueprint": ("journey/blueprint", "journey"),
+            "emotionCurve": ("journey/emotion_curve", "journey"),
+        },
+        "Touchpoint": {"behind": ("touchpoint/handoffs", "touchpoint")},
+    }
+)
 
 MIXINS: dict[str, type] = {
     "PainPoint": PainPointQuestions,

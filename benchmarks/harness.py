@@ -108,9 +108,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def api_server(env: Mapping[str, str], *, timeout: float = 60.0) -> Iterator[tuple[str, int]]:
-    """Run the API in one uvicorn process; yields its base URL and pid."""
+def api_server(
+    env: Mapping[str, str], log: Path, *, timeout: float = 60.0
+) -> Iterator[tuple[str, int]]:
+    """Run the API in one uvicorn process, its output (access log included) going to `log`;
+    yields its base URL and pid."""
     port = free_port()
+    output = log.open("ab")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -127,13 +131,18 @@ def api_server(env: Mapping[str, str], *, timeout: float = 60.0) -> Iterator[tup
             "--no-access-log",
         ],
         env={**os.environ, **env},
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
+    output.close()  # the child has it
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the API server exited with code {process.returncode}")
+                raise RuntimeError(
+                    f"the API server exited with code {process.returncode}; see {log}"
+                )
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break

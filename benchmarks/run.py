@@ -206,7 +206,7 @@ def run(config: Config) -> Report:
         try:
             if config.data_dir is None:
                 report.sections["load"] = _load(files, env, data_dir)
-            with api_server(env) as (url, api_pid):
+            with api_server(env, work / "api.log") as (url, api_pid):
                 report.sections["queries"] = asyncio.run(_queries(url, data_dir, config))
                 report.sections["round_trips"] = _round_trips(url, data_dir, config)
                 report.sections["concurrency"] = asyncio.run(_concurrency(url, data_dir, config))

@@ -10,6 +10,8 @@ import httpx
 from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXAsyncTransport
 
+from api.entities import PREFETCH
+from api.questions import MIXINS
 from queries.schema_docs import schema_html
 from queries.store import GraphStore
 
@@ -293,3 +295,21 @@ async def test_items_are_whole_when_asked_for_more_than_the_rows_hold(api_url: s
         "verifiedAt": "2026-04-09",
         "parent": {"id": "team-field-ops"},
     }
+
+
+def test_every_question_field_is_started_with_its_lookup() -> None:
+    # a field answered by a named query about the item, missing from PREFETCH, would cost
+    # one more engine round trip in turn after the lookup
+    for label, mixin in MIXINS.items():
+        fields = {
+            f.graphql_name or f.python_name
+            for f in mixin.__strawberry_definition__.fields  # type: ignore[attr-defined]
+        }
+        asked = set(PREFETCH[label])
+        assert asked <= {_camel(name) for name in fields}, label
+        assert {_camel(name) for name in fields} - {"id"} == asked, label
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
