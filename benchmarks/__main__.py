@@ -43,9 +43,10 @@ def main(
         data_dir=data_dir,
     )
     report = run(config)
-    print_report(report, Console())
     if json_out is not None:
         write_json(report, json_out)
+    console = Console()
+    print_report(report, console if console.is_terminal else Console(width=140))
 
 
 if __name__ == "__main__":

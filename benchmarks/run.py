@@ -423,8 +423,8 @@ def print_report(report: Report, console: Console) -> None:
         console.print(load)
 
     queries = Table(title="Cross-silo questions: engine alone vs GraphQL over HTTP (ms)")
+    queries.add_column("query", no_wrap=True)
     for column in (
-        "query",
         "engine p50",
         "store p50",
         "store p99",
@@ -436,10 +436,20 @@ def print_report(report: Report, console: Console) -> None:
         queries.add_column(column, justify="right")
     for name, q in sections["queries"].items():
         queries.add_row(
-            name, str(q["engine_ms"]["median"]), str(q["store_ms"]["median"]),
-            str(q["store_ms"]["p99"]), str(q["api_ms"]["median"]), str(q["api_ms"]["p99"]),
-            str(q["api_engine_ms"]["median"]), str(q["api_over_engine"]),
-        )  # fmt: skip
+            name,
+            *(
+                f"{value:.1f}"
+                for value in (
+                    q["engine_ms"]["median"],
+                    q["store_ms"]["median"],
+                    q["store_ms"]["p99"],
+                    q["api_ms"]["median"],
+                    q["api_ms"]["p99"],
+                    q["api_engine_ms"]["median"],
+                    q["api_over_engine"],
+                )
+            ),
+        )
     console.print(queries)
 
     conc = Table(title="Concurrency (one uvicorn process)")
@@ -456,10 +466,14 @@ def print_report(report: Report, console: Console) -> None:
         pairs = ", ".join(f"{n} → {q}" for n, q in sizes.items())
         console.print(f"engine round trips, {title}: {pairs}")
     mem = sections["memory"]
+    loader = (
+        f"; loader peak {sections['load']['first']['loader_peak_mb']} MB"
+        if "load" in sections
+        else ""
+    )
     console.print(
         f"memory: engine {mem['engine_mb']['rss']} MB (peak {mem['engine_mb']['peak']}), "
-        f"API {mem['api_mb']['rss']} MB (peak {mem['api_mb']['peak']}); "
-        f"loader peak {sections['load']['first']['loader_peak_mb']} MB"
+        f"API {mem['api_mb']['rss']} MB (peak {mem['api_mb']['peak']}){loader}"
     )
 
 
