@@ -9,10 +9,12 @@ import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import ApiSettings
@@ -69,7 +71,8 @@ async def empty_store() -> AsyncIterator[FalkorStore]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -80,14 +83,10 @@ class _Server(uvicorn.Server):
         pass
 
 
-@pytest.fixture(scope="session")
-def api_url(demo_store: GraphStore, demo_dir: Path) -> Iterator[str]:
-    """Base URL of a real uvicorn server running the API over the demo graph."""
-    app = create_app(
-        ApiSettings(demo=True),
-        StoreSettings(engine="falkordb", data_dir=demo_dir, graph="demo"),
-    )
-    port = _free_port()
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """Base URL of a real uvicorn server running `app` for the `with` block."""
+    port = free_port()
     server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()
@@ -96,6 +95,19 @@ def api_url(demo_store: GraphStore, demo_dir: Path) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the API server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def api_url(demo_store: GraphStore, demo_dir: Path) -> Iterator[str]:
+    """Base URL of a real uvicorn server running the API over the demo graph."""
+    app = create_app(
+        ApiSettings(demo=True),
+        StoreSettings(engine="falkordb", data_dir=demo_dir, graph="demo"),
+    )
+    with served(app) as url:
+        yield url

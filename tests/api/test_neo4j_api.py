@@ -18,7 +18,8 @@ from api.app import create_app
 from loaders.pipeline import demo_sources, load
 from queries.neo4j_store import Neo4jStore
 from queries.settings import StoreSettings
-from tests.api.conftest import api_settings, served
+from tests.api.conftest import api_settings
+from tests.conftest import served
 from tests.queries.test_neo4j import server
 
 pytestmark = [

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.types import Message, Receive, Scope, Send
 
@@ -28,39 +20,13 @@ from queries.embedded import EmbeddedEngine
 from queries.falkor import FalkorStore
 from queries.settings import StoreSettings
 from queries.store import GraphStore
-from tests.conftest import short_tmp_dir
+from tests.conftest import served, short_tmp_dir
 
 AFFECTING = """
     query Affecting($id: ID!) {
       painPoint(id: $id) { id affectingTeams { team { id } } }
     }
 """
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # the test process keeps its own handlers
-        pass
-
-
-@contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    """Base URL of a real uvicorn server running `app` for the `with` block."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def sample(metrics_text: str, name: str, **labels: str) -> float:

@@ -48,7 +48,8 @@ from api.security import (
 )
 from api.settings import ApiKeyHash, ApiSettings, RoleName
 from queries.store import GraphStore
-from tests.api.conftest import Serve, api_settings, free_port, served
+from tests.api.conftest import Serve, api_settings
+from tests.conftest import free_port, served
 
 READER_KEY = "cxg_reader-key-for-tests-0123456789abcdefghijkl"
 ANALYST_KEY = "cxg_analyst-key-for-tests-0123456789abcdefghijk"
