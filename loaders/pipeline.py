@@ -328,16 +328,23 @@ class _Writer:
         changed = []
         for node, source in batch:
             old = existing.get(node.id)
+            # a value the source left empty goes, if this source wrote the node
+            gone = {
+                key: None
+                for key in node.cleared
+                if old is not None and old.get(key) is not None and old.get("source") == source
+            }
             if old is None:
                 counts.created += 1
-            elif any(old.get(key) != value for key, value in node.props.items()):
+            elif gone or any(old.get(key) != value for key, value in node.props.items()):
                 counts.updated += 1
             else:
                 counts.unchanged += 1
                 continue
-            existing[node.id] = {**(old or {}), **node.props}  # a later duplicate is unchanged
+            props = {**node.props, **gone}
+            existing[node.id] = {**(old or {}), **props}  # a later duplicate is unchanged
             changed.append(
-                {"id": node.id, "source": source, "props": {**node.props, "loadRun": self.run_id}}
+                {"id": node.id, "source": source, "props": {**props, "loadRun": self.run_id}}
             )
         if changed and not self.dry_run:
             await self.target.write_rows(

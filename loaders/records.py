@@ -31,6 +31,9 @@ class NodeRecord:
     id: str
     props: dict[str, Any]
     origin: Origin
+    cleared: tuple[str, ...] = ()
+    """Properties the source has a field for and leaves empty: a value an earlier load of the
+    same source wrote for them is removed."""
 
 
 @dataclass(frozen=True, slots=True)

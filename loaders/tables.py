@@ -578,11 +578,14 @@ def _read_rows(
             yield LoadProblem(origin, "more cells than columns in the header")
             continue
         props: dict[str, object] = {}
+        cleared: list[str] = []
         for column, prop in spec.properties.items():
             raw = row.get(column)
             if raw is None or raw.strip() == "":
                 if prop in node_type.required:
                     yield LoadProblem(origin.at(column), "a value is required")
+                elif raw is not None:  # the column is there, and empty
+                    cleared.append(prop)
                 continue
             try:
                 props[prop] = coerce(raw, node_type.properties[prop])
@@ -591,7 +594,7 @@ def _read_rows(
         node_id = props.get("id")
         if not isinstance(node_id, str):
             continue
-        yield NodeRecord(spec.label, node_id, props, origin)
+        yield NodeRecord(spec.label, node_id, props, origin, tuple(cleared))
         for column, link in spec.links.items():
             ids = _ids(row.get(column) or "", link.many)
             if not ids and column in required_columns:

@@ -123,6 +123,37 @@ async def test_a_newer_export_updates_what_changed(
     assert [m["to"] for m in managers] == [new_manager]
 
 
+async def test_a_value_emptied_in_a_newer_export_is_removed(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    demo = copy_demo(tmp_path)
+    await load(empty_store, directory_sources(demo))
+    rewrite(demo / "teams.csv", {"team-web": {"kind": "", "verified_at": ""}})
+    report = await load(empty_store, directory_sources(demo))
+    assert report.nodes["Team"].updated == 1
+    (team,) = await empty_store.read(node_query("get", "Team"), {"ids": ["team-web"]})
+    assert "kind" not in team["node"]
+    assert "verifiedAt" not in team["node"]
+    assert team["node"]["name"] == "Web & CMS"
+    again = await load(empty_store, directory_sources(demo))
+    assert again.nodes["Team"].updated == 0
+
+
+async def test_a_field_the_source_lacks_leaves_the_value_alone(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    demo = copy_demo(tmp_path)
+    await load(empty_store, directory_sources(demo))
+    # a later export of the same source (same file name) without the kind and date columns
+    (tmp_path / "lean").mkdir()
+    lean = tmp_path / "lean" / "teams.csv"
+    lean.write_text("id,name,parent\nteam-web,Web & CMS,team-digital\n", encoding="utf-8")
+    await load(empty_store, [Source("teams", lean)])
+    (team,) = await empty_store.read(node_query("get", "Team"), {"ids": ["team-web"]})
+    assert team["node"]["kind"] == "team"
+    assert team["node"]["verifiedAt"] == "2026-09-03"
+
+
 async def test_prune_removes_only_what_the_source_created(
     empty_store: FalkorStore, tmp_path: Path
 ) -> None:
