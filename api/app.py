@@ -15,6 +15,7 @@ from api.context import Context
 from api.graphql_http import GraphQLHTTPRouter
 from api.limits import LimitsDep, install_limits
 from api.observability import install_observability
+from api.pages import pages_router
 from api.schema import schema
 from api.security import GraphQLPrincipalDep, Role, install_security, require_role
 from api.settings import ApiSettings, get_api_settings
@@ -83,6 +84,7 @@ def create_app(
         )
 
     app.include_router(analyst_router())
+    app.include_router(pages_router())  # the web pages under /ui/
 
     @app.get(
         "/schema",

@@ -94,6 +94,10 @@ class Context(BaseContext):
     nodes: NodeLoaders = field(init=False)
     _rows: RowLoaders = field(init=False)
     any_nodes: DataLoader[str, Props | None] = field(init=False)
+    selections: dict[tuple[str, ...], frozenset[str] | None] = field(
+        init=False, default_factory=dict
+    )
+    """What the document asks at each place, worked out once per request (api.questions)."""
     _neighbours: NeighbourLoaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -131,13 +131,13 @@ def pages_router(directory: Path = PAGES_DIR) -> APIRouter:
         return _answer(request, _assets(directory).shell, _REVALIDATE)
 
     for path in PAGE_PATHS:
-        router.add_api_route(path, page, methods=["GET"], name=f"page {path}")
+        router.add_api_route(path, page, methods=["GET", "HEAD"], name=f"page {path}")
 
     @router.get("/ui")
     def ui_root() -> RedirectResponse:
         return RedirectResponse("/ui/", status_code=308)
 
-    @router.get("/ui/static/{version}/{name:path}")
+    @router.api_route("/ui/static/{version}/{name:path}", methods=["GET", "HEAD"])
     def static_file(request: Request, version: str, name: str) -> Response:
         assets = _assets(directory)
         file = assets.files.get(name)

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import strawberry
+from graphql.pyutils import Path
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
@@ -42,15 +43,35 @@ def bind(types: dict[str, type]) -> None:
     globals().update(types)
 
 
+def _asked(info: Info[Context, None]) -> frozenset[str] | None:
+    """The plain fields asked of the item being resolved; None when it asks for more (a
+    fragment, a relationship to follow). Worked out once per place in the document: every
+    row of a list asks the same."""
+    place = []
+    step: Path | None = info.path
+    while step is not None:
+        if isinstance(step.key, str):  # list positions do not change what is asked
+            place.append(step.key)
+        step = step.prev
+    key = tuple(place)
+    cache = info.context.selections
+    if key not in cache:
+        names: set[str] | None = set()
+        for field in info.selected_fields:
+            for selection in field.selections:
+                if not isinstance(selection, SelectedField) or selection.selections:
+                    names = None
+                    break
+                if names is not None and selection.name != "__typename":
+                    names.add(selection.name)
+        cache[key] = None if names is None else frozenset(names)
+    return cache[key]
+
+
 def _answered_by(info: Info[Context, None], ref: Props) -> bool:
     """True when the fields asked of an item are all in the row's map of it."""
-    for field in info.selected_fields:
-        for selection in field.selections:
-            if not isinstance(selection, SelectedField) or selection.selections:
-                return False  # a fragment, or a relationship to follow
-            if selection.name not in ref and selection.name != "__typename":
-                return False
-    return True
+    asked = _asked(info)
+    return asked is not None and asked <= ref.keys()
 
 
 async def _one(info: Info[Context, None], label: str, ref: Props | None) -> Any:

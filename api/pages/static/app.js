@@ -94,6 +94,7 @@ async function route() {
   try {
     if (!match) throw new NotFound("page", path);
     const [found, load, name] = match;
+    document.body.dataset.view = name;
     const view = await load();
     const id = found[1] === undefined ? null : decodeURIComponent(found[1]);
     const content = await view.render({ id, name, setTitle, NotFound });

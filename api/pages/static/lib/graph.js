@@ -3,8 +3,8 @@
 // or hovering one highlights the paths through it.
 import { svg, uid } from "./dom.js";
 
-const NODE_W = 184;
-const GAP_X = 64;
+const NODE_W = 164;
+const GAP_X = 52;
 const GAP_Y = 14;
 const PAD = 16;
 const HEAD = 34;
@@ -110,10 +110,12 @@ export function layeredGraph({ columns, nodes, edges, title, desc }) {
   const root = svg("svg", {
     class: "graph",
     viewBox: `0 0 ${width} ${totalHeight}`,
-    width,
-    height: totalHeight,
     "aria-labelledby": `${titleId} ${descId}`,
   });
+  // shrink to fit down to 75% of its size (text stays legible), scroll below that
+  root.style.width = "100%";
+  root.style.maxWidth = `${width}px`;
+  root.style.minWidth = `${Math.round(width * 0.75)}px`;
   root.append(
     svg("title", { id: titleId }, title),
     svg("desc", { id: descId }, desc),

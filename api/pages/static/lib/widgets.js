@@ -138,6 +138,63 @@ export function table({ caption, columns, rows, cells, pageSize = 25, className 
 }
 
 /**
+ * A table of a Relay connection's items, `pageSize` rows at a time: the loaded `connection`
+ * ({totalCount, pageInfo, nodes}) first, then the next page from `fetchPage(after)` when the
+ * loaded rows run out. `rowsOf(nodes)` turns every item loaded so far into rows (to group
+ * them, say); `unit` names one item.
+ */
+export function connectionTable({ caption, columns, connection, fetchPage, cells, rowsOf = (nodes) => nodes, unit = "item", pageSize = 25 }) {
+  let nodes = [...connection.nodes];
+  let pageInfo = connection.pageInfo;
+  const total = connection.totalCount;
+  let shown = pageSize;
+  const out = h("div", { class: "table-block" });
+  const status = h("p", { class: "hint", role: "status" });
+  const button = moreButton("Show more", () => more());
+
+  function draw(focusFrom) {
+    const rows = rowsOf(nodes);
+    const visible = rows.slice(0, shown);
+    const block = table({ caption, columns, rows: visible, cells, pageSize: Math.max(visible.length, 1) });
+    out.replaceChildren(block, status);
+    const complete = !pageInfo.hasNextPage;
+    status.textContent = complete && visible.length === rows.length ? "" : `${num(Math.min(nodes.length, total), 0)} of ${plural(total, unit)} loaded; ${num(visible.length, 0)} rows shown.`;
+    if (visible.length < rows.length || !complete) out.append(button);
+    if (focusFrom !== null) {
+      const header = block.querySelectorAll("tbody tr")[focusFrom]?.firstElementChild;
+      if (header) {
+        header.setAttribute("tabindex", "-1");
+        header.focus();
+      }
+    }
+  }
+
+  async function more() {
+    const before = Math.min(shown, rowsOf(nodes).length);
+    shown += pageSize;
+    while (rowsOf(nodes).length < shown && pageInfo.hasNextPage) {
+      button.disabled = true;
+      button.textContent = "Loading…";
+      try {
+        const page = await fetchPage(pageInfo.endCursor);
+        nodes = nodes.concat(page.nodes);
+        pageInfo = page.pageInfo;
+      } catch (error) {
+        out.append(errorBox("Could not load more.", [error.message]));
+        return;
+      } finally {
+        button.disabled = false;
+        button.textContent = "Show more";
+      }
+    }
+    draw(before);
+  }
+
+  draw(null);
+  return out;
+}
+
+/**
  * A list of a Relay connection's items, a page at a time: the loaded `connection`
  * ({totalCount, pageInfo, nodes}) first, then `fetchPage(after)` for more. `item(node)` gives
  * the content of one `<li>`.

@@ -155,7 +155,7 @@ function blueprintTable(journey, columns, stages) {
   const row = (label, layer, cell) =>
     h(
       "tr",
-      { class: `layer-row layer-${layer}` },
+      { class: `layer-row bp-${layer}` },
       h("th", { scope: "row", class: "layer-head" }, label),
       ordered.map((column) => {
         const parity = stageIndex.get(column.stage.id) % 2 ? "odd" : "even";

@@ -41,6 +41,8 @@ const COLUMNS = [
   { key: "team", label: "Teams" },
 ];
 
+const LAYER_ORDER = ["CUSTOMER", "FRONTSTAGE", "BACKSTAGE", "SUPPORT", "SYSTEM"];
+
 const KINDS = { PainPoint: "pain", Touchpoint: "customer", System: "system", Team: "team" };
 
 const RELATION = {
@@ -104,7 +106,7 @@ function evidencePath(steps, journeyOf) {
   return h(
     "ol",
     { class: "path" },
-    steps.map((step) => h("li", {}, step.label === "PainPoint" ? h("span", {}, step.name) : linkTo(step.label, step, { journeyId: step.label === "Touchpoint" ? journeyOf(step.id) : null }), h("span", { class: "path__label" }, ` ${words(step.label === "PainPoint" ? "pain point" : step.label)}`))),
+    steps.filter((step) => step.label !== "PainPoint").map((step) => h("li", {}, linkTo(step.label, step, { journeyId: step.label === "Touchpoint" ? journeyOf(step.id) : null }), h("span", { class: "path__label" }, ` ${words(step.label)}`))),
   );
 }
 
@@ -157,8 +159,8 @@ export async function render({ id, setTitle, NotFound }) {
         ),
         table({
           caption: "Evidence: how each team is involved",
-          columns: [{ label: "Team" }, { label: "Role" }, { label: "Layer" }, { label: "Through" }, { label: "Evidence path" }, { label: "Part of" }],
-          rows: involvements,
+          columns: [{ label: "Team" }, { label: "Role" }, { label: "Layer" }, { label: "Through" }, { label: "Evidence path from the touchpoint" }, { label: "Part of" }],
+          rows: [...involvements].sort((a, b) => a.team.name.localeCompare(b.team.name) || LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer)),
           cells: (inv) => [
             linkTo("Team", inv.team),
             roleText(inv.role),

@@ -1,10 +1,10 @@
 // System page: its blast radius — the systems, touchpoints, journeys and personas that
 // depend on it, directly or through other systems — and what it depends on.
-import { day, fragment, groupBy, h, monthsAgo, num, plural, unique, words } from "../lib/dom.js";
+import { day, fragment, groupBy, h, monthsAgo, num, plural, words } from "../lib/dom.js";
 import { layeredGraph } from "../lib/graph.js";
 import { gql } from "../lib/gql.js";
 import { hrefOf, linkList, linkTo, touchpointLink } from "../lib/links.js";
-import { empty, pagedList, section, stats, table } from "../lib/widgets.js";
+import { connectionTable, empty, pagedList, section, stats, table } from "../lib/widgets.js";
 
 const PAGE = "totalCount pageInfo { hasNextPage endCursor }";
 const LISTS = {
@@ -13,6 +13,15 @@ const LISTS = {
   processes: "nodes { id name code }",
   touchpoints: "nodes { id name stage { journey { id name } } }",
 };
+
+const DEPENDENCY = `depth customers
+  path { id name label }
+  touchpoint { id name }
+  stage { id name }
+  journey { id name }
+  personas { id name }`;
+
+const MORE_RADIUS = `query SystemRadius($id: ID!, $after: String) { system(id: $id) { blastRadius(first: 100, after: $after) { ${PAGE} nodes { ${DEPENDENCY} } } } }`;
 
 const QUERY = `
 query SystemPage($id: ID!) {
@@ -26,14 +35,7 @@ query SystemPage($id: ID!) {
       journeys { id name }
       personas { id name }
     }
-    blastRadius {
-      depth customers
-      path { id name label }
-      touchpoint { id name }
-      stage { id name }
-      journey { id name }
-      personas { id name }
-    }
+    blastRadius(first: 100) { ${PAGE} nodes { ${DEPENDENCY} } }
   }
 }`;
 
@@ -122,7 +124,8 @@ export async function render({ id, setTitle, NotFound }) {
   if (!system) throw new NotFound("system", id);
   setTitle(`${system.name} — system`);
   const impact = system.impact;
-  const radius = [...system.blastRadius].sort((a, b) => (a.journey?.name ?? "").localeCompare(b.journey?.name ?? "") || a.depth - b.depth);
+  const radius = system.blastRadius.nodes;
+  const partial = system.blastRadius.pageInfo.hasNextPage;
   const graph = blastGraph(system, system.dependsOn.nodes, impact, radius);
   const stale = !system.verifiedAt || system.verifiedAt < monthsAgo(12);
   const fetchPage = (field) => async (after) => (await gql(moreQuery(field), { id, after })).system[field];
@@ -173,14 +176,21 @@ export async function render({ id, setTitle, NotFound }) {
                 desc: `If ${system.name} fails, ${plural(impact?.dependents.length ?? 0, "system")} depending on it and ${plural(impact?.touchpoints ?? 0, "touchpoint")} in ${plural(journeys.length, "journey")} (${journeys.map((j) => j.name).join(", ") || "none"}) are affected, for ${plural(personas.length, "persona")}. The tables below list every dependency.`,
               }),
             ),
-            h("figcaption", {}, "What it depends on (left), this system, the systems depending on it by number of hops, and the journeys and personas whose touchpoints depend on it. Point at or tab to a box to light up its paths."),
+            h(
+              "figcaption",
+              {},
+              "What it depends on (left), this system, the systems depending on it by number of hops, and the journeys and personas whose touchpoints depend on it. Point at or tab to a box to light up its paths.",
+              partial ? ` Drawn from the first ${num(radius.length, 0)} of ${num(system.blastRadius.totalCount, 0)} dependencies.` : null,
+            ),
           )
         : empty("Nothing depends on this system."),
       radius.length
-        ? table({
+        ? connectionTable({
             caption: `Touchpoints depending on ${system.name}`,
             columns: [{ label: "Touchpoint" }, { label: "Stage" }, { label: "Journey" }, { label: "Personas" }, { label: "Hops", numeric: true }, { label: "Through" }, { label: "Customers", numeric: true }],
-            rows: radius,
+            connection: system.blastRadius,
+            fetchPage: async (after) => (await gql(MORE_RADIUS, { id, after })).system.blastRadius,
+            unit: "dependency",
             cells: (row) => [
               touchpointLink(row.touchpoint, { journeyId: row.journey?.id }),
               row.stage ? linkTo("Stage", row.stage, { journeyId: row.journey?.id }) : "–",

@@ -3,7 +3,7 @@
 import { day, fragment, groupBy, h, monthsAgo, num, plural, unique, words } from "../lib/dom.js";
 import { gql } from "../lib/gql.js";
 import { linkList, linkTo, touchpointLink } from "../lib/links.js";
-import { empty, layerBadge, pagedList, roleText, section, severityBadge, stats, statusBadge, table } from "../lib/widgets.js";
+import { connectionTable, empty, layerBadge, pagedList, roleText, section, severityBadge, stats, statusBadge, table } from "../lib/widgets.js";
 
 const PROCESS = `id name code layer
   owners(first: 20) { nodes { id name } }
@@ -22,6 +22,14 @@ const LISTS = {
   performedProcesses: `nodes { ${PROCESS} }`,
 };
 
+const EFFECT = `role layer customers via { id name label }
+  unit { id name }
+  painPoint { id name severity }
+  touchpoint { id name }
+  journey { id name }`;
+
+const MORE_EFFECTS = `query TeamEffects($id: ID!, $after: String) { team(id: $id) { affects(first: 100, after: $after) { ${PAGE} nodes { ${EFFECT} } } } }`;
+
 const QUERY = `
 query TeamPage($id: ID!) {
   team(id: $id) {
@@ -31,13 +39,7 @@ query TeamPage($id: ID!) {
     members(first: 0) { totalCount }
     ${Object.entries(LISTS).map(([field, nodes]) => `${field}(first: ${field.endsWith("Processes") ? 100 : 25}) { ${PAGE} ${nodes} }`).join("\n    ")}
     impact { touchpoints painPoints customers journeys { id name } }
-    affects {
-      role layer customers via { id name label }
-      unit { id name }
-      painPoint { id name severity }
-      touchpoint { id name }
-      journey { id name }
-    }
+    affects(first: 100) { ${PAGE} nodes { ${EFFECT} } }
     rollUp { level parentId members totalMembers unit { id name kind } leaders { id name } }
   }
 }`;
@@ -96,9 +98,7 @@ export async function render({ id, setTitle, NotFound }) {
   const owned = (field, item, emptyText, label) => pagedList({ connection: team[field], item, emptyText, fetchPage: fetchPage(field), label });
   const processes = unique([...team.ownedProcesses.nodes, ...team.performedProcesses.nodes]);
   const handoffRows = handoffs(team, processes);
-  const affects = team.affects;
-  const byPain = [...groupBy(affects, (effect) => effect.painPoint.id).values()].sort((a, b) => b[0].painPoint.severity - a[0].painPoint.severity || b[0].customers - a[0].customers);
-  const touchpoints = unique(affects.map((effect) => ({ ...effect.touchpoint, journey: effect.journey })));
+  const affects = team.affects.nodes;
   const stale = !team.verifiedAt || team.verifiedAt < monthsAgo(12);
   const truncated = team.ownedProcesses.pageInfo.hasNextPage || team.performedProcesses.pageInfo.hasNextPage;
 
@@ -129,12 +129,15 @@ export async function render({ id, setTitle, NotFound }) {
       "affects",
       "What it affects",
       h("p", {}, "Journeys: ", linkList("Journey", team.impact?.journeys ?? [], "none")),
-      h("p", { class: "hint" }, "Through what it and the units below it own and perform; one row per pain point, most severe first."),
-      byPain.length
-        ? table({
+      h("p", { class: "hint" }, "Through what it and the units below it own and perform; one row per pain point and touchpoint."),
+      affects.length
+        ? connectionTable({
             caption: `Pain points ${team.name} affects`,
             columns: [{ label: "Pain point" }, { label: "Severity", numeric: true }, { label: "Touchpoint" }, { label: "Journey" }, { label: "How" }, { label: "Customers", numeric: true }],
-            rows: byPain,
+            connection: team.affects,
+            fetchPage: async (after) => (await gql(MORE_EFFECTS, { id, after })).team.affects,
+            rowsOf: (effects) => [...groupBy(effects, (effect) => `${effect.painPoint.id}/${effect.touchpoint.id}`).values()],
+            unit: "link",
             cells: (effects) => {
               const first = effects[0];
               return [
@@ -154,12 +157,6 @@ export async function render({ id, setTitle, NotFound }) {
             },
           })
         : empty("Nothing it owns or performs is behind a mapped pain point."),
-      section(
-        "touchpoints-affected",
-        "Touchpoints involved",
-        3,
-        touchpoints.length ? h("ul", { class: "chips" }, touchpoints.map((tp) => h("li", {}, touchpointLink(tp, { journeyId: tp.journey?.id })))) : empty("None."),
-      ),
     ),
     section(
       "owns",
