@@ -361,7 +361,8 @@ def serve(
     if demo:
         os.environ["CXGRAPH_DEMO"] = "true"
     out.print(
-        f"cxgraph on {settings.engine} — open http://{host}:{port}/graphql"
+        f"cxgraph on {settings.engine} — pages at http://{host}:{port}/ui/, "
+        f"GraphQL at http://{host}:{port}/graphql"
         + (" (demo mode: anonymous access allowed)" if demo else "")
     )
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
