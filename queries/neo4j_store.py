@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 
 from neo4j import (
     AsyncDriver,
@@ -65,7 +65,7 @@ class Neo4jStore(GraphStore):
     ) -> EagerResult:
         """One query in a managed transaction (a READ one unless `write`); driver errors
         become domain errors."""
-        try:
+        with _domain_errors():
             return await self._driver.execute_query(
                 Query(text, timeout=self._timeout_s if timeout_s is None else timeout_s),
                 dict(params),
@@ -73,10 +73,6 @@ class Neo4jStore(GraphStore):
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
                 result_transformer_=_first_records(max_rows),
             )
-        except Neo4jError as exc:
-            raise QueryError(exc.message or str(exc)) from exc
-        except DriverError as exc:  # ServiceUnavailable, SessionExpired, ...
-            raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
 
     async def _run(
         self,
@@ -107,15 +103,11 @@ class Neo4jStore(GraphStore):
             except BaseException:
                 await tx.rollback()
                 raise
-            try:
+            with _domain_errors():
                 if staged.discarded:
                     await tx.rollback()
                 else:
                     await tx.commit()
-            except Neo4jError as exc:
-                raise QueryError(exc.message or str(exc)) from exc
-            except DriverError as exc:
-                raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
 
     async def schema_statements(self) -> list[str]:
         records, _, _ = await self._execute(NEO4J_LIST_CONSTRAINTS, {}, write=False)
@@ -156,15 +148,22 @@ class _TransactionRunner(QueryRunner):
         max_rows: int | None = None,
     ) -> Result:
         # (the transaction's own timeout applies: a query inside it cannot have another)
-        try:
+        with _domain_errors():
             cursor = await self._tx.run(text, dict(params))
             records = await _fetch(cursor, max_rows)
             summary = await cursor.consume()
-        except Neo4jError as exc:
-            raise QueryError(exc.message or str(exc)) from exc
-        except DriverError as exc:
-            raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
         return _result(records, summary, list(cursor.keys()))
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """Driver errors as cxgraph's: a refused query, or a server that did not answer."""
+    try:
+        yield
+    except Neo4jError as exc:
+        raise QueryError(exc.message or str(exc)) from exc
+    except DriverError as exc:  # ServiceUnavailable, SessionExpired, ...
+        raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
 
 
 async def _fetch(cursor: AsyncResult, max_rows: int | None) -> list[Record]:
