@@ -435,7 +435,8 @@ def query_fields() -> dict[str, Any]:
 
 PREFETCH: dict[str, dict[str, tuple[str, str]]] = {}
 """Per label, the fields answered by a named query about the item's id: field name ->
-(query, key column). A lookup asking for them starts those queries with its own."""
+(query, key column). The fields' resolvers run these queries, and a lookup asking for such
+fields starts their queries together with its own."""
 
 
 def _lookup_field(label: str, cls: type) -> Any:

@@ -93,8 +93,11 @@ async def _many(info: Info[Context, None], label: str, refs: list[Props]) -> lis
     return [build(label, props) for props in found if props is not None]
 
 
-async def _rows(info: Info[Context, None], query: str, key: str, id: str) -> list[Props]:
-    rows: list[Props] = await info.context.rows(query, key).load(id)
+async def _rows(info: Info[Context, None], label: str, id: strawberry.ID) -> list[Props]:
+    """The rows answering the question field being resolved about item `id` of `label`: its
+    named query is the one PREFETCH gives for the field."""
+    query, key = PREFETCH[label][info.field_name]
+    rows: list[Props] = await info.context.rows(query, key).load(str(id))
     return rows
 
 
@@ -214,7 +217,7 @@ class PainPointQuestions:
         "behind it (and their parents), and the systems used; one entry per involvement."
     )
     async def affecting_teams(self, info: Info[Context, None]) -> list[TeamInvolvement]:
-        rows = await _rows(info, "painpoint/affecting_teams", "painPoint", str(self.id))
+        rows = await _rows(info, "PainPoint", self.id)
         return [
             TeamInvolvement(
                 team=build("Team", row["team"]),
@@ -233,7 +236,7 @@ class PainPointQuestions:
         "those of the customers whose feedback evidences it — and at which stages."
     )
     async def personas_hit(self, info: Info[Context, None]) -> list[PersonaHit]:
-        rows = await _rows(info, "painpoint/personas", "painPoint", str(self.id))
+        rows = await _rows(info, "PainPoint", self.id)
         return [
             PersonaHit(
                 persona_ref=row["persona"],
@@ -246,7 +249,7 @@ class PainPointQuestions:
 
     @strawberry.field(description="Opportunities addressing this pain point, and who owns them.")
     async def initiatives(self, info: Info[Context, None]) -> list[Initiative]:
-        rows = await _rows(info, "painpoint/opportunities", "painPoint", str(self.id))
+        rows = await _rows(info, "PainPoint", self.id)
         return [Initiative(refs=row) for row in rows]
 
 
@@ -333,7 +336,7 @@ class TeamQuestions:
         after: str | None = None,
     ) -> Connection[TeamEffect]:
         page = Page.of(first, after)
-        rows = await _rows(info, "team/affected", "team", str(self.id))
+        rows = await _rows(info, "Team", self.id)
         shown = rows[page.skip : page.skip + page.size + 1]
         return page.connection(
             [
@@ -351,7 +354,7 @@ class TeamQuestions:
 
     @strawberry.field(description="What this team and the units below it affect, in totals.")
     async def impact(self, info: Info[Context, None]) -> TeamImpact | None:
-        rows = await _rows(info, "team/impact", "team", str(self.id))
+        rows = await _rows(info, "Team", self.id)
         if not rows:
             return None
         row = rows[0]
@@ -367,7 +370,7 @@ class TeamQuestions:
         "itself and every unit below it, with leaders and member counts."
     )
     async def roll_up(self, info: Info[Context, None]) -> list[RollUpUnit]:
-        rows = await _rows(info, "team/rollup", "team", str(self.id))
+        rows = await _rows(info, "Team", self.id)
         return [
             RollUpUnit(
                 ref=row["unit"],
@@ -459,7 +462,7 @@ class SystemQuestions:
         after: str | None = None,
     ) -> Connection[Dependency]:
         page = Page.of(first, after)
-        rows = await _rows(info, "system/blast_radius", "system", str(self.id))
+        rows = await _rows(info, "System", self.id)
         shown = rows[page.skip : page.skip + page.size + 1]
         return page.connection(
             [
@@ -476,7 +479,7 @@ class SystemQuestions:
 
     @strawberry.field(description="What this system affects, in totals.")
     async def impact(self, info: Info[Context, None]) -> SystemImpact | None:
-        rows = await _rows(info, "system/impact", "system", str(self.id))
+        rows = await _rows(info, "System", self.id)
         if not rows:
             return None
         row = rows[0]
@@ -606,7 +609,7 @@ class JourneyQuestions:
         "with owners, processes by layer, systems, pain points and measurements."
     )
     async def blueprint(self, info: Info[Context, None]) -> list[BlueprintColumn]:
-        rows = await _rows(info, "journey/blueprint", "journey", str(self.id))
+        rows = await _rows(info, "Journey", self.id)
         return [
             BlueprintColumn(
                 refs=row,
@@ -628,7 +631,7 @@ class JourneyQuestions:
         description="Emotion before, during and after each stage, and its CSAT, NPS and CES."
     )
     async def emotion_curve(self, info: Info[Context, None]) -> list[StageMetrics]:
-        rows = await _rows(info, "journey/emotion_curve", "journey", str(self.id))
+        rows = await _rows(info, "Journey", self.id)
         return [
             StageMetrics(
                 ref=row["stage"],
@@ -679,7 +682,7 @@ class TouchpointQuestions:
         "owning and performing it and where it hands work off to."
     )
     async def behind(self, info: Info[Context, None]) -> list[ProcessBehind]:
-        rows = await _rows(info, "touchpoint/handoffs", "touchpoint", str(self.id))
+        rows = await _rows(info, "Touchpoint", self.id)
         return [ProcessBehind(refs=row) for row in rows]
 
 
