@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from api.analyst import analyst_router
+from api.answers import AnswerCache, ReusedAnswers
 from api.context import Context
 from api.graphql_http import GraphQLHTTPRouter
 from api.limits import LimitsDep, install_limits
@@ -31,7 +32,7 @@ class State(TypedDict):
     store: GraphStore
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     """The app's one graph store."""
     store: GraphStore = request.state.store
     return store
@@ -95,5 +96,8 @@ def create_app(
     async def schema_reference() -> HTMLResponse:
         return HTMLResponse(schema_html())
 
+    # inside the observability middleware, so that reused answers are logged and counted
+    answers = AnswerCache(round(api_settings.answer_cache_mb * 1024 * 1024))
+    app.add_middleware(ReusedAnswers, cache=answers)
     install_observability(app, api_settings)  # /readyz, /metrics, request logs
     return app

@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -93,6 +93,9 @@ class _RequestRecord:
     engine_ms: float = 0.0
     operations: list[tuple[str | None, int]] = field(default_factory=list)
     """(operation name, number of errors) of each GraphQL operation of the request."""
+    answer: str | None = None
+    """`reused` when a kept answer was sent (api.answers), `computed` when one was looked
+    for and not found; None when answers are not kept."""
 
 
 _current: ContextVar[_RequestRecord | None] = ContextVar("cxgraph_request", default=None)
@@ -102,6 +105,23 @@ def current_request_id() -> str | None:
     """The id of the HTTP request being served in this task, if any."""
     record = _current.get()
     return record.request_id if record is not None else None
+
+
+Operations = list[tuple[str | None, int]]
+
+
+def note_answer(*, reused: bool, operations: Sequence[tuple[str | None, int]] = ()) -> None:
+    """Record whether the current request's GraphQL answer was reused (api.answers), and
+    the operations the reused answer answers, as if they ran."""
+    if (record := _current.get()) is not None:
+        record.answer = "reused" if reused else "computed"
+        record.operations.extend(operations)
+
+
+def current_operations() -> Operations:
+    """(name, errors) of the GraphQL operations the current request ran so far."""
+    record = _current.get()
+    return list(record.operations) if record is not None else []
 
 
 def _request_id(headers: Iterable[tuple[bytes, bytes]]) -> str:
@@ -170,6 +190,13 @@ class Metrics:
             ["query"],
             registry=r,
         )
+        self.answers = Counter(
+            "cxgraph_graphql_answers",
+            "GraphQL answers looked up among those kept for the graph's current version: "
+            "`reused`, or `computed` when none was kept.",
+            ["outcome"],
+            registry=r,
+        )
         ProcessCollector(registry=r)  # memory, CPU, open files: read only when scraped
         self._children: dict[tuple[Any, ...], Any] = {}
         self._operation_names: set[str] = set()
@@ -198,6 +225,10 @@ class Metrics:
         self._child(self.engine_queries, name).inc()
         self._child(self.engine_seconds, name).inc(engine_ms / 1000)
         self._child(self.engine_round_trip_seconds, name).inc(wall_ms / 1000)
+
+    def observe_answer(self, outcome: str) -> None:
+        """Count one GraphQL answer looked up in the kept answers (`reused` or `computed`)."""
+        self._child(self.answers, outcome).inc()
 
     def _operation_label(self, name: str | None) -> str:
         if name is None:
@@ -312,6 +343,8 @@ class ObservabilityMiddleware:
         metrics.observe_request(method if method in _METHODS else "other", route, status, seconds)
         for name, errors in record.operations:
             metrics.observe_operation(name, errors)
+        if record.answer is not None:
+            metrics.observe_answer(record.answer)
 
         level = (
             logging.ERROR
@@ -348,6 +381,7 @@ class ObservabilityMiddleware:
                 "graphql_errors": sum(errors for _, errors in record.operations),
                 "engine_queries": record.engine_queries,
                 "engine_ms": engine_ms,
+                "answer": record.answer,
             },
         )
 

@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext, Info
 
 from api import questions
+from api.answers import MarkReusable
 from api.context import Context
 from api.entities import Node, build, entity_types, query_fields
 from api.extensions import EngineStats
@@ -70,6 +71,7 @@ schema = Schema(
         lambda: ValidationCache(maxsize=512),
         EngineStats,
         GraphQLOperations,  # operation names and errors for /metrics and the access log
+        MarkReusable,  # whether the answer may be kept for the same request (api.answers)
     ],
     types=list(_types.values()),
 )

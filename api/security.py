@@ -478,7 +478,8 @@ def install_security(app: FastAPI, settings: ApiSettings, graphql_path: str = "/
     app.router.lifespan_context = lifespan
 
 
-def _authenticator(connection: HTTPConnection) -> Authenticator:
+def authenticator_of(connection: HTTPConnection) -> Authenticator:
+    """The authenticator `install_security` gave the app serving `connection`."""
     authenticator = getattr(connection.app.state, "authenticator", None)
     if not isinstance(authenticator, Authenticator):
         raise RuntimeError("install_security(app, settings) was not called for this app")
@@ -490,7 +491,7 @@ async def get_principal(connection: HTTPConnection) -> Principal | None:
 
     Raises `AuthError` (401) for invalid credentials.
     """
-    return _authenticator(connection).authenticate(connection.headers)
+    return authenticator_of(connection).authenticate(connection.headers)
 
 
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
@@ -499,7 +500,7 @@ PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 async def graphql_principal(connection: HTTPConnection) -> Principal | None:
     """The principal of a GraphQL request: required, except to fetch the GraphiQL page (a
     GET without a query), which is the only case that gives None."""
-    principal = _authenticator(connection).authenticate(connection.headers)
+    principal = authenticator_of(connection).authenticate(connection.headers)
     if principal is None and not (
         connection.scope.get("method") == "GET" and "query" not in connection.query_params
     ):
@@ -517,7 +518,7 @@ def require_role(role: Role) -> Callable[[HTTPConnection], Awaitable[Principal]]
     """
 
     async def dependency(connection: HTTPConnection) -> Principal:
-        principal = _authenticator(connection).authenticate(connection.headers)
+        principal = authenticator_of(connection).authenticate(connection.headers)
         if principal is None:
             raise AuthError.missing()
         if not principal.has(role):

@@ -94,6 +94,13 @@ class ApiSettings(BaseSettings):
         "Demo mode defaults it to `analyst`.",
     )
 
+    answer_cache_mb: float = Field(
+        default=64,
+        ge=0,
+        description="Memory for answers to GraphQL queries, reused until the graph changes "
+        "(embedded engine only); 0 turns reuse off.",
+    )
+
     # -- limits (api/limits.py) ----------------------------------------------------------------
     max_query_depth: int = Field(default=12, ge=1, description="Deepest field nesting.")
     max_aliases: int = Field(default=100, ge=0, description="Aliases in one document.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,17 @@ def main(
             "directory, without generating and loading (for quick runs while working on queries)."
         ),
     ] = None,
+    neo4j: Annotated[
+        bool | None,
+        typer.Option(
+            help="Also load and measure the Neo4j server of NEO4J_URI, side by side (its "
+            "database must be empty); default: when NEO4J_URI is set."
+        ),
+    ] = None,
+    neo4j_database: Annotated[
+        str | None,
+        typer.Option(help="The empty Neo4j database to load; default: NEO4J_DATABASE."),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the report to this JSON file.")
     ] = None,
@@ -41,6 +53,8 @@ def main(
         clients=tuple(int(c) for c in clients.split(",")),
         concurrency_seconds=seconds,
         data_dir=data_dir,
+        neo4j=bool(os.environ.get("NEO4J_URI")) if neo4j is None else neo4j,
+        neo4j_database=neo4j_database,
     )
     report = run(config)
     if json_out is not None:

@@ -13,6 +13,7 @@ import random
 import sys
 import tempfile
 import time
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,12 @@ from benchmarks.harness import (
     run_measured,
 )
 from loaders.generate import generate
+from queries.connect import store_session
 from queries.embedded import EmbeddedEngine
-from queries.falkor import FalkorStore
 from queries.generated import node_query
 from queries.registry import get_query
+from queries.settings import StoreSettings
+from queries.store import GraphStore
 
 GRAPH = "bench"
 
@@ -170,6 +173,10 @@ class Config:
     work_dir: Path | None = None
     data_dir: Path | None = None
     """An engine data directory whose graph `bench` is loaded already: no generate or load."""
+    neo4j: bool = False
+    """Also load and measure on the Neo4j server of NEO4J_URI, side by side."""
+    neo4j_database: str | None = None
+    """The (empty) Neo4j database to load; default: NEO4J_DATABASE, else `neo4j`."""
 
 
 @dataclass
@@ -180,43 +187,106 @@ class Report:
     machine: dict[str, Any]
     started: str
     sections: dict[str, Any] = field(default_factory=dict)
+    """The embedded engine's measurements."""
+    neo4j: dict[str, Any] | None = None
+    """The same measurements on Neo4j, when asked for."""
 
 
 def run(config: Config) -> Report:
-    """Measure everything; the returned report is also what `--json` writes."""
+    """Measure everything; the returned report is also what `--json` writes.
+
+    The embedded engine is always measured (`sections`); with `config.neo4j`, the same
+    enterprise is loaded into Neo4j and measured the same way (`neo4j`), side by side.
+    """
     report = Report(
         config={k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
         machine=machine(),
         started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
+    neo4j = None
+    if config.neo4j:  # checked first: a wrong setting fails now, not after the embedded run
+        settings = StoreSettings(engine="neo4j")
+        if config.neo4j_database:
+            settings = settings.model_copy(update={"neo4j_database": config.neo4j_database})
+        neo4j = Target("neo4j", {"CXGRAPH_NEO4J_DATABASE": settings.neo4j_database}, settings)
+        asyncio.run(_refuse_a_graph_in_use(neo4j))
     with tempfile.TemporaryDirectory(prefix="cxb-", dir=config.work_dir or "/tmp") as tmp:
         work = Path(tmp)
         data_dir = config.data_dir or work / "engine"
         files = work / "enterprise"
-        if config.data_dir is None:
+        if config.data_dir is None or config.neo4j:
             report.sections["generate"] = _generate(files, config)
-        env = {
-            "CXGRAPH_DATA_DIR": str(data_dir),
-            "CXGRAPH_GRAPH": GRAPH,
-            "CXGRAPH_ENGINE": "falkordb",
-            "CXGRAPH_ANONYMOUS_ROLE": "reader",  # the API refuses to start without any auth
-        }
+        embedded = Target(
+            "falkordb",
+            {"CXGRAPH_DATA_DIR": str(data_dir), "CXGRAPH_GRAPH": GRAPH},
+            StoreSettings(_env_file=None, engine="falkordb", data_dir=data_dir, graph=GRAPH),
+            data_dir,
+        )
         engine = EmbeddedEngine(data_dir)
         engine.start()  # kept up for the whole run: every process below reuses it
         try:
-            if config.data_dir is None:
-                report.sections["load"] = _load(files, env, data_dir)
-            with api_server(env, work / "api.log") as (url, api_pid):
-                report.sections["queries"] = asyncio.run(_queries(url, data_dir, config))
-                report.sections["round_trips"] = _round_trips(url, data_dir, config)
-                report.sections["concurrency"] = asyncio.run(_concurrency(url, data_dir, config))
-                report.sections["memory"] = {
-                    "engine_mb": rss_mb(engine_pid(data_dir)),
-                    "api_mb": rss_mb(api_pid),
-                }
+            report.sections.update(
+                _measure(embedded, None if config.data_dir else files, work, config)
+            )
         finally:
             engine.stop()
+        if neo4j is not None:
+            report.neo4j = _measure(neo4j, files, work, config)
     return report
+
+
+@dataclass(frozen=True)
+class Target:
+    """An engine to measure: the environment of the cxgraph processes using it (with the
+    process environment beneath), and the settings of the benchmark's own store."""
+
+    engine: str
+    env: dict[str, str]
+    settings: StoreSettings
+    data_dir: Path | None = None
+    """The embedded engine's data directory (its memory is measured); None for Neo4j."""
+
+    def process_env(self) -> dict[str, str]:
+        # the API refuses to start without any authentication
+        return {"CXGRAPH_ENGINE": self.engine, "CXGRAPH_ANONYMOUS_ROLE": "reader", **self.env}
+
+    def store(self) -> AbstractAsyncContextManager[GraphStore]:
+        return store_session(self.settings)
+
+
+async def _refuse_a_graph_in_use(target: Target) -> None:
+    async with target.store() as store:
+        (row,) = await store.read("graph/is_empty")
+    if not row["empty"]:
+        raise RuntimeError(
+            f"the Neo4j database {target.settings.neo4j_database!r} holds a graph already; the "
+            "benchmarks load the reference enterprise into an empty one (set NEO4J_DATABASE "
+            "to a database of their own, or empty this one)"
+        )
+
+
+def _measure(target: Target, files: Path | None, work: Path, config: Config) -> dict[str, Any]:
+    """Load `files` (unless None: the graph is loaded already), then measure the questions
+    on `target`."""
+    sections: dict[str, Any] = {}
+    env = target.process_env()
+    if files is not None:
+        sections["load"] = _load(files, env, target.data_dir)
+    log = work / f"api-{target.engine}.log"
+    # every answer computed: what GraphQL over HTTP adds to the engine's work
+    with api_server({**env, "CXGRAPH_ANSWER_CACHE_MB": "0"}, log) as (url, api_pid):
+        sections["queries"] = asyncio.run(_queries(url, target, config))
+        sections["round_trips"] = _round_trips(url, target, config)
+        sections["concurrency"] = asyncio.run(_concurrency(url, target, config))
+        sections["memory"] = {
+            "engine_mb": rss_mb(engine_pid(target.data_dir)) if target.data_dir else None,
+            "api_mb": rss_mb(api_pid),
+        }
+    # as served by default: answers kept until the graph changes (embedded engine only)
+    if target.data_dir is not None:
+        with api_server(env, log) as (url, api_pid):
+            sections["reused"] = asyncio.run(_reused(url, target, config))
+    return sections
 
 
 def _generate(out_dir: Path, config: Config) -> dict[str, Any]:
@@ -231,9 +301,9 @@ def _generate(out_dir: Path, config: Config) -> dict[str, Any]:
     }
 
 
-def _load(files: Path, env: dict[str, str], data_dir: Path) -> dict[str, Any]:
+def _load(files: Path, env: dict[str, str], data_dir: Path | None) -> dict[str, Any]:
     command = [sys.executable, "-m", "loaders.cli", "load", "all", str(files), "--json"]
-    runs = {}
+    runs: dict[str, Any] = {}
     for name in ("first", "again"):
         output, wall, peak = run_measured(command, env)
         summary = json.loads(output)
@@ -253,74 +323,113 @@ def _load(files: Path, env: dict[str, str], data_dir: Path) -> dict[str, Any]:
             "totals": summary["totals"],
             "loader_peak_mb": peak,
         }
-    runs["engine_mb_after_load"] = rss_mb(engine_pid(data_dir))
+    runs["engine_mb_after_load"] = rss_mb(engine_pid(data_dir)) if data_dir else None
     return runs
 
 
-async def _sample_ids(store: FalkorStore, label: str) -> list[str]:
+async def _sample_ids(store: GraphStore, label: str) -> list[str]:
     rows = await store.read(node_query("sample", label), {"limit": 1000})
     return [row["id"] for row in rows]
 
 
-async def _queries(url: str, data_dir: Path, config: Config) -> dict[str, Any]:
-    store = await FalkorStore.open(EmbeddedEngine(data_dir), GRAPH)
+async def _ids(target: Target) -> dict[str, list[str]]:
+    """Ids of up to 1000 items of each label the questions are asked about."""
+    async with target.store() as store:
+        return {c.label: await _sample_ids(store, c.label) for c in CASES if c.label is not None}
+
+
+async def _queries(url: str, target: Target, config: Config) -> dict[str, Any]:
     results = {}
-    try:
-        async with httpx.AsyncClient(base_url=url, timeout=120) as client:
-            for case in CASES:
-                rng = random.Random(config.seed)
-                if case.label is None:
-                    picks: list[str | None] = [None] * min(config.samples, GLOBAL_SAMPLES)
-                else:
-                    ids = await _sample_ids(store, case.label)
-                    picks = [rng.choice(ids) for _ in range(config.samples)]
-                query = get_query(case.query)
-                engine_ms, store_ms, api_ms, api_engine_ms = [], [], [], []
-                for pick in picks:
-                    params = case.params if pick is None else {**case.params, "ids": [pick]}
-                    started = time.perf_counter()
-                    result = await store.execute(query, params, write=False)
-                    store_ms.append((time.perf_counter() - started) * 1000)
-                    engine_ms.append(result.engine_ms)
+    async with target.store() as store, httpx.AsyncClient(base_url=url, timeout=120) as client:
+        for case in CASES:
+            rng = random.Random(config.seed)
+            if case.label is None:
+                picks: list[str | None] = [None] * min(config.samples, GLOBAL_SAMPLES)
+            else:
+                ids = await _sample_ids(store, case.label)
+                picks = [rng.choice(ids) for _ in range(config.samples)]
+            query = get_query(case.query)
+            engine_ms, store_ms, api_ms, api_engine_ms = [], [], [], []
+            for pick in picks:
+                params = case.params if pick is None else {**case.params, "ids": [pick]}
+                started = time.perf_counter()
+                result = await store.execute(query, params, write=False)
+                store_ms.append((time.perf_counter() - started) * 1000)
+                engine_ms.append(result.engine_ms)
+            for pick in picks:
+                variables = {} if pick is None else {"id": pick}
+                started = time.perf_counter()
+                response = await client.post(
+                    "/graphql", json={"query": case.graphql, "variables": variables}
+                )
+                api_ms.append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+                body = response.json()
+                if "errors" in body:
+                    raise RuntimeError(f"{case.name}: {body['errors']}")
+                api_engine_ms.append(body["extensions"]["engine"]["ms"])
+            engine, through_store, api = (
+                percentiles(engine_ms),
+                percentiles(store_ms),
+                percentiles(api_ms),
+            )
+            results[case.name] = {
+                "engine_ms": engine,
+                "store_ms": through_store,
+                "api_ms": api,
+                "api_engine_ms": percentiles(api_engine_ms),
+                "api_over_store": round(api["median"] / through_store["median"], 2),
+                "api_over_engine": round(api["median"] / max(engine["median"], 0.001), 2),
+            }
+    return results
+
+
+async def _reused(url: str, target: Target, config: Config) -> dict[str, Any]:
+    """Each question asked twice with answers kept (the default): the first ask computes the
+    answer, the second is answered from the kept ones; then concurrent clients asking which
+    teams affect pain points whose answers are kept."""
+    ids = await _ids(target)
+    questions: dict[str, Any] = {}
+    warmed: dict[str, list[str]] = {}
+    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+        for case in CASES:
+            if case.label is None:
+                picks: list[str | None] = [None] * min(config.samples, GLOBAL_SAMPLES)
+            else:
+                distinct = ids[case.label][: config.samples]
+                warmed.setdefault(case.label, distinct)
+                picks = list(distinct)
+            first: list[float] = []
+            again: list[float] = []
+            reused = 0
+            for attempt in (first, again):
                 for pick in picks:
                     variables = {} if pick is None else {"id": pick}
                     started = time.perf_counter()
                     response = await client.post(
                         "/graphql", json={"query": case.graphql, "variables": variables}
                     )
-                    api_ms.append((time.perf_counter() - started) * 1000)
-                    response.raise_for_status()
-                    body = response.json()
+                    attempt.append((time.perf_counter() - started) * 1000)
+                    body = response.raise_for_status().json()
                     if "errors" in body:
                         raise RuntimeError(f"{case.name}: {body['errors']}")
-                    api_engine_ms.append(body["extensions"]["engine"]["ms"])
-                engine, through_store, api = (
-                    percentiles(engine_ms),
-                    percentiles(store_ms),
-                    percentiles(api_ms),
-                )
-                results[case.name] = {
-                    "engine_ms": engine,
-                    "store_ms": through_store,
-                    "api_ms": api,
-                    "api_engine_ms": percentiles(api_engine_ms),
-                    "api_over_store": round(api["median"] / through_store["median"], 2),
-                    "api_over_engine": round(api["median"] / max(engine["median"], 0.001), 2),
-                }
-    finally:
-        await store.close()
-    return results
+                    if attempt is again:
+                        reused += bool(body["extensions"]["engine"].get("cached"))
+            questions[case.name] = {
+                "first_ms": percentiles(first),
+                "again_ms": percentiles(again),
+                "reused_share": round(reused / len(picks), 3),
+            }
+    single = [case for case in CASES if case.query == "painpoint/affecting_teams"]
+    concurrency = {
+        f"affecting teams, {clients}": await _concurrency_step(url, warmed, single, clients, config)
+        for clients in config.clients
+    }
+    return {"questions": questions, "concurrency": concurrency}
 
 
-def _round_trips(url: str, data_dir: Path, config: Config) -> dict[str, Any]:
-    async def ids() -> list[str]:
-        store = await FalkorStore.open(EmbeddedEngine(data_dir), GRAPH)
-        try:
-            return await _sample_ids(store, "PainPoint")
-        finally:
-            await store.close()
-
-    pain_points = asyncio.run(ids())
+def _round_trips(url: str, target: Target, config: Config) -> dict[str, Any]:
+    pain_points = asyncio.run(_ids(target))["PainPoint"]
     sizes = {}
     for size in config.round_trip_sizes:
         chosen = pain_points[:size]
@@ -333,16 +442,8 @@ def _round_trips(url: str, data_dir: Path, config: Config) -> dict[str, Any]:
     return {"painPoint.affectingTeams by number of pain points": sizes}
 
 
-async def _concurrency(url: str, data_dir: Path, config: Config) -> dict[str, Any]:
-    store = await FalkorStore.open(EmbeddedEngine(data_dir), GRAPH)
-    try:
-        ids = {
-            case.label: await _sample_ids(store, case.label)
-            for case in CASES
-            if case.label is not None
-        }
-    finally:
-        await store.close()
+async def _concurrency(url: str, target: Target, config: Config) -> dict[str, Any]:
+    ids = await _ids(target)
     single = [case for case in CASES if case.query == "painpoint/affecting_teams"]
     mix = [case for case in CASES if case.label is not None]
     steps: dict[str, Any] = {}
@@ -422,45 +523,50 @@ def print_report(report: Report, console: Console) -> None:
     if "load" in sections:
         console.print(load)
 
-    queries = Table(title="Cross-silo questions: engine alone vs GraphQL over HTTP (ms)")
-    queries.add_column("query", no_wrap=True)
-    for column in (
-        "engine p50",
-        "store p50",
-        "store p99",
-        "API p50",
-        "API p99",
-        "API engine p50",
-        "API/engine",
-    ):
-        queries.add_column(column, justify="right")
-    for name, q in sections["queries"].items():
-        queries.add_row(
-            name,
-            *(
-                f"{value:.1f}"
-                for value in (
-                    q["engine_ms"]["median"],
-                    q["store_ms"]["median"],
-                    q["store_ms"]["p99"],
-                    q["api_ms"]["median"],
-                    q["api_ms"]["p99"],
-                    q["api_engine_ms"]["median"],
+    console.print(
+        _ms_table(
+            "Cross-silo questions: engine alone vs GraphQL over HTTP, every answer computed (ms)",
+            ("engine p50", "store p50", "store p99", "API p50", "API p99", "API engine p50",
+             "API/engine"),
+            {
+                name: (
+                    q["engine_ms"]["median"], q["store_ms"]["median"], q["store_ms"]["p99"],
+                    q["api_ms"]["median"], q["api_ms"]["p99"], q["api_engine_ms"]["median"],
                     q["api_over_engine"],
                 )
-            ),
+                for name, q in sections["queries"].items()
+            },
         )
-    console.print(queries)
+    )  # fmt: skip
 
-    conc = Table(title="Concurrency (one uvicorn process)")
-    for column in ("questions, clients", "requests", "req/s", "p50 ms", "p99 ms", "errors"):
-        conc.add_column(column, justify="right")
-    for clients, c in sections["concurrency"].items():
-        conc.add_row(
-            clients, str(c["requests"]), str(c["requests_per_s"]),
-            str(c["latency_ms"]["median"]), str(c["latency_ms"]["p99"]), str(c["errors"]),
+    console.print(
+        _concurrency_table(
+            "Concurrency, every answer computed (one uvicorn process)", sections["concurrency"]
+        )
+    )
+
+    if "reused" in sections:
+        kept = sections["reused"]["questions"]
+        console.print(
+            _ms_table(
+                "Answers kept until the graph changes (the default): the same question asked "
+                "again (ms; reused: share of answers sent again without the engine)",
+                ("first p50", "first p99", "again p50", "again p99", "reused %"),
+                {
+                    name: (
+                        q["first_ms"]["median"], q["first_ms"]["p99"], q["again_ms"]["median"],
+                        q["again_ms"]["p99"], 100 * q["reused_share"],
+                    )
+                    for name, q in kept.items()
+                },
+            )
         )  # fmt: skip
-    console.print(conc)
+        console.print(
+            _concurrency_table(
+                "Concurrency with answers kept (one uvicorn process)",
+                sections["reused"]["concurrency"],
+            )
+        )
 
     for title, sizes in sections["round_trips"].items():
         pairs = ", ".join(f"{n} → {q}" for n, q in sizes.items())
@@ -475,6 +581,68 @@ def print_report(report: Report, console: Console) -> None:
         f"memory: engine {mem['engine_mb']['rss']} MB (peak {mem['engine_mb']['peak']}), "
         f"API {mem['api_mb']['rss']} MB (peak {mem['api_mb']['peak']}){loader}"
     )
+    _side_by_side(report, console)
+
+
+def _ms_table(title: str, columns: tuple[str, ...], rows: dict[str, tuple[float, ...]]) -> Table:
+    """A table of one row of numbers per question."""
+    table = Table(title=title)
+    table.add_column("query", no_wrap=True)
+    for column in columns:
+        table.add_column(column, justify="right")
+    for name, values in rows.items():
+        table.add_row(name, *(f"{value:.1f}" for value in values))
+    return table
+
+
+def _concurrency_table(title: str, steps: dict[str, Any]) -> Table:
+    table = Table(title=title)
+    for column in ("questions, clients", "requests", "req/s", "p50 ms", "p99 ms", "errors"):
+        table.add_column(column, justify="right")
+    for clients, c in steps.items():
+        table.add_row(
+            clients, str(c["requests"]), str(c["requests_per_s"]),
+            str(c["latency_ms"]["median"]), str(c["latency_ms"]["p99"]), str(c["errors"]),
+        )  # fmt: skip
+    return table
+
+
+def _side_by_side(report: Report, console: Console) -> None:
+    """The embedded engine and Neo4j on the same enterprise: load and questions."""
+    if report.neo4j is None:
+        return
+    ours, theirs = report.sections, report.neo4j
+    load = Table(title="Embedded engine vs Neo4j: load (s)")
+    for column in ("run", "embedded wall", "Neo4j wall", "embedded nodes/s", "Neo4j nodes/s"):
+        load.add_column(column, justify="right")
+    for name in ("first", "again"):
+        if name in ours.get("load", {}) and name in theirs.get("load", {}):
+            a, b = ours["load"][name], theirs["load"][name]
+            load.add_row(
+                name, str(a["wall_s"]), str(b["wall_s"]), str(a["nodes_per_s"]),
+                str(b["nodes_per_s"]),
+            )  # fmt: skip
+    console.print(load)
+    console.print(
+        _ms_table(
+            "Embedded engine vs Neo4j: questions, every answer computed (ms)",
+            ("embedded engine p50", "Neo4j engine p50", "embedded API p50", "Neo4j API p50"),
+            {
+                name: (
+                    q["engine_ms"]["median"], theirs["queries"][name]["engine_ms"]["median"],
+                    q["api_ms"]["median"], theirs["queries"][name]["api_ms"]["median"],
+                )
+                for name, q in ours["queries"].items()
+            },
+        )
+    )  # fmt: skip
+    conc = Table(title="Embedded engine vs Neo4j: concurrency, every answer computed (req/s)")
+    for column in ("questions, clients", "embedded", "Neo4j", "Neo4j errors"):
+        conc.add_column(column, justify="right")
+    for step, c in ours["concurrency"].items():
+        n = theirs["concurrency"][step]
+        conc.add_row(step, str(c["requests_per_s"]), str(n["requests_per_s"]), str(n["errors"]))
+    console.print(conc)
 
 
 def write_json(report: Report, path: Path) -> None:

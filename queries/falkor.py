@@ -32,6 +32,16 @@ _COUNTERS = {  # Result.counters key: the engine's statistic
 }
 
 
+# Statistics of a write query that mean it changed the graph ("Nodes created", "Properties
+# removed", "Labels added", ...).
+_CHANGE = re.compile(r"created|deleted|set|removed|added", re.IGNORECASE)
+
+
+def _version_key(graph: str) -> str:
+    """The engine key holding the version token of `graph` (beside `~lock`, `~staging`)."""
+    return f"{graph}~version"
+
+
 class FalkorStore(GraphStore):
     """A graph on the embedded engine. Use `await FalkorStore.open(...)`."""
 
@@ -110,7 +120,24 @@ class FalkorStore(GraphStore):
         # The engine sends every row: a row cap only spares converting the rest.
         result = read_compact(response, max_rows)
         counters = {key: int(result.statistics.get(name, 0)) for key, name in _COUNTERS.items()}
+        if write and any(
+            _CHANGE.search(name) and float(value) for name, value in result.statistics.items()
+        ):
+            await self._changed(self._graph_name)
         return Result(result.rows, result.engine_ms, counters, result.columns)
+
+    async def version(self) -> str | None:
+        # A random token, not a counter: a graph deleted and written again never shows a
+        # version it had before, so nothing cached for the old graph can match the new one.
+        try:
+            token = await self._client.connection.get(_version_key(self._graph_name))
+        except RedisError:
+            return None  # no version: nothing is reused, and the query itself will say why
+        return "" if token is None else str(token)
+
+    async def _changed(self, graph: str) -> None:
+        """Give `graph` a new version: answers cached for its previous one are stale."""
+        await self._client.connection.set(_version_key(graph), os.urandom(8).hex())
 
     async def explain(self, text: str, params: Params | None = None) -> list[str]:
         """The engine's plan for `text`, which it parses and plans without running it."""
@@ -171,12 +198,15 @@ class FalkorStore(GraphStore):
         """Copy this graph (indexes and constraints included) to graph `name`, replacing it."""
         await self._client.connection.delete(name)
         await self._client.connection.execute_command("GRAPH.COPY", self._graph_name, name)
+        await self._changed(name)
         return self.on_graph(name)
 
     async def drop(self) -> None:
         """Delete this graph and what a unit of work may have left beside it."""
         name = self._graph_name
-        await self._client.connection.delete(name, f"{name}~staging", f"{name}~lock")
+        staging = f"{name}~staging"
+        await self._client.connection.delete(name, staging, _version_key(staging), f"{name}~lock")
+        await self._changed(name)
 
     @asynccontextmanager
     async def atomic(self) -> AsyncIterator[Staged]:
@@ -198,12 +228,14 @@ class FalkorStore(GraphStore):
             try:
                 yield staged
             except BaseException:
-                await connection.delete(staging)
+                await connection.delete(staging, _version_key(staging))
                 raise
             if staged.discarded:
-                await connection.delete(staging)
+                await connection.delete(staging, _version_key(staging))
             else:
                 await connection.rename(staging, self._graph_name)
+                await connection.delete(_version_key(staging))
+                await self._changed(self._graph_name)
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:

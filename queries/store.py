@@ -206,6 +206,12 @@ class GraphStore(QueryRunner):
     async def after_bulk_load(self) -> None:
         """Called once a large load has been written; engines tidy up here."""
 
+    async def version(self) -> str | None:
+        """A token that changes whenever the graph changes, whichever process changes it; the
+        same token means the same graph, so answers computed from it still hold. None when
+        the engine cannot tell cheaply (answers are then never reused)."""
+        return None
+
     @abstractmethod
     async def ping(self) -> bool:
         """True when the engine answers."""

@@ -197,14 +197,18 @@ def _access_record(caplog: pytest.LogCaptureFixture, request_id: str) -> logging
 
 
 def test_one_json_log_line_per_request(api_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    # a document of its own (the comment): no other test's answer to it is kept
+    document = AFFECTING + "# test_one_json_log_line_per_request"
     with caplog.at_level(logging.INFO, logger="cxgraph.access"):
-        response = httpx.post(
-            f"{api_url}/graphql",
-            json={"query": AFFECTING, "variables": {"id": "pp-switch-hidden-fees"}},
-            headers={"X-Request-ID": "log-test-1"},
-        )
-        assert response.status_code == 200
+        for request_id in ("log-test-1", "log-test-2"):
+            response = httpx.post(
+                f"{api_url}/graphql",
+                json={"query": document, "variables": {"id": "pp-switch-hidden-fees"}},
+                headers={"X-Request-ID": request_id},
+            )
+            assert response.status_code == 200
         record = _access_record(caplog, "log-test-1")
+        again = json.loads(log_formatter("json").format(_access_record(caplog, "log-test-2")))
     line = log_formatter("json").format(record)
     assert "\n" not in line
     fields = json.loads(line)
@@ -219,8 +223,16 @@ def test_one_json_log_line_per_request(api_url: str, caplog: pytest.LogCaptureFi
     assert fields["graphql_errors"] == 0
     assert fields["engine_queries"] == 2
     assert fields["engine_ms"] > 0
+    assert fields["answer"] == "computed"
     assert "time" in fields
     assert "POST /graphql 200" in fields["message"]
+    # the same request again is answered with the kept answer, logged as such
+    assert (again["answer"], again["engine_queries"], again["engine_ms"]) == ("reused", 0, 0)
+    assert (again["graphql_operation"], again["route"], again["status"]) == (
+        "Affecting",
+        "/graphql",
+        200,
+    )
 
 
 def test_probes_are_logged_at_debug(api_url: str, caplog: pytest.LogCaptureFixture) -> None:

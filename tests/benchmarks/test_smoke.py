@@ -7,7 +7,10 @@ benchmarks` on a real scale.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from benchmarks.run import CASES, Config, run, write_json
 
@@ -18,7 +21,9 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
     )
     report = run(config)
     sections = report.sections
-    assert set(sections) == {"generate", "load", "queries", "round_trips", "concurrency", "memory"}
+    assert set(sections) == {
+        "generate", "load", "queries", "round_trips", "concurrency", "memory", "reused"
+    }  # fmt: skip
 
     counts = sections["generate"]["counts"]
     for attempt in ("first", "again"):
@@ -55,9 +60,51 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
         assert step["requests"] > 0
         assert step["errors"] == 0
 
+    # asked again, every answer is the one kept from the first time
+    assert set(sections["reused"]["questions"]) == {case.query for case in CASES}
+    for name, result in sections["reused"]["questions"].items():
+        assert result["reused_share"] == 1.0, name
+        assert result["first_ms"]["n"] == result["again_ms"]["n"] > 0, name
+    assert set(sections["reused"]["concurrency"]) == {"affecting teams, 1", "affecting teams, 2"}
+    for step in sections["reused"]["concurrency"].values():
+        assert step["requests"] > 0
+        assert step["errors"] == 0
+
     assert sections["memory"]["engine_mb"]["rss"] > 0
     assert sections["memory"]["api_mb"]["rss"] > 0
 
     out = tmp_path / "report.json"
     write_json(report, out)
     assert json.loads(out.read_text())["config"]["scale"] == 0.01
+
+
+@pytest.mark.neo4j
+@pytest.mark.skipif(
+    not (os.environ.get("NEO4J_URI") and os.environ.get("NEO4J_BENCH_DATABASE")),
+    reason="NEO4J_URI and NEO4J_BENCH_DATABASE (an empty database the benchmarks may fill) "
+    "are not set",
+)
+def test_neo4j_is_measured_side_by_side() -> None:
+    config = Config(
+        scale=0.01,
+        samples=3,
+        clients=(1,),
+        concurrency_seconds=0.5,
+        round_trip_sizes=(1, 3),
+        neo4j=True,
+        neo4j_database=os.environ["NEO4J_BENCH_DATABASE"],
+    )
+    report = run(config)
+    assert report.neo4j is not None
+    assert set(report.neo4j) == {"load", "queries", "round_trips", "concurrency", "memory"}
+    assert report.neo4j["load"]["first"]["nodes"] == report.sections["load"]["first"]["nodes"]
+    again = report.neo4j["load"]["again"]["totals"]
+    assert again["created"] == again["updated"] == again["deleted"] == 0
+    assert set(report.neo4j["queries"]) == {case.query for case in CASES}
+    for step in report.neo4j["concurrency"].values():
+        assert step["requests"] > 0
+        assert step["errors"] == 0
+    # nested questions take as few engine round trips on Neo4j
+    (ours,) = report.sections["round_trips"].values()
+    (theirs,) = report.neo4j["round_trips"].values()
+    assert ours == theirs
