@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import os
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 from falkordb.asyncio import FalkorDB
@@ -286,16 +287,22 @@ class FalkorStore(GraphStore):
 # client's own serialiser is slow on batches of thousands of rows; this one leaves strings to
 # the json module, whose escapes FalkorDB reads the same way — all but \uXXXX, which json
 # only writes for control characters: strings holding those take the client's way.
-_CONTROL = re.compile(r"[\x00-\x07\x0b\x0e-\x1f]")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _literal(value: Any) -> str:
-    """`value` as a Cypher literal for the parameter header."""
+    """`value` as a Cypher literal for the parameter header.
+
+    Dispatches on the exact type (a load sends millions of values): subclasses take the
+    general way, `_any_literal`.
+    """
+    encode = _ENCODERS.get(type(value))
+    return encode(value) if encode is not None else _any_literal(value)
+
+
+def _any_literal(value: Any) -> str:
     if isinstance(value, str):
-        return (
-            quote_string(value) if _CONTROL.search(value) else json.dumps(value, ensure_ascii=False)
-        )
+        return _string(value)
     if value is None:
         return "null"
     if value is True:
@@ -305,14 +312,45 @@ def _literal(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise QueryError(f"cannot send {value} to the engine")
-        return repr(value)
+        return _float(value)
     if isinstance(value, list | tuple):
-        return f"[{','.join(map(_literal, value))}]"
+        return _list(value)
     if isinstance(value, Mapping):
-        return "{" + ",".join(f"{_key(k)}:{_literal(v)}" for k, v in value.items()) + "}"
+        return _map(value)
     raise QueryError(f"cannot send a {type(value).__name__} as a query parameter")
+
+
+def _string(value: str) -> str:
+    # the json module's own string encoder; it writes \uXXXX only for control characters
+    # (and "\u" for a backslash before a u): those strings take the client's way
+    encoded: str = encode_basestring(value)
+    return quote_string(value) if "\\u" in encoded else encoded
+
+
+def _float(value: float) -> str:
+    if not math.isfinite(value):
+        raise QueryError(f"cannot send {value} to the engine")
+    return repr(value)
+
+
+def _list(value: list[Any] | tuple[Any, ...]) -> str:
+    return f"[{','.join([_literal(item) for item in value])}]"
+
+
+def _map(value: Mapping[str, Any]) -> str:
+    return "{" + ",".join([f"{_key(k)}:{_literal(v)}" for k, v in value.items()]) + "}"
+
+
+_ENCODERS: dict[type, Callable[[Any], str]] = {
+    str: _string,
+    type(None): lambda _: "null",
+    bool: lambda value: "true" if value else "false",
+    int: str,
+    float: _float,
+    list: _list,
+    tuple: _list,
+    dict: _map,
+}
 
 
 def _name(name: str) -> str:
@@ -322,6 +360,7 @@ def _name(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
 def _key(key: str) -> str:
     if _IDENTIFIER.fullmatch(key):
         return key

@@ -7,6 +7,7 @@ Only named queries of the registry run here; no Cypher is written in tests.
 from __future__ import annotations
 
 import csv
+import math
 import shutil
 from collections import OrderedDict
 from typing import Any
@@ -19,7 +20,7 @@ from ontology.model import load_schema
 from queries.ddl import falkordb_indexes
 from queries.embedded import EmbeddedEngine
 from queries.errors import QueryError, UnknownQuery
-from queries.falkor import FalkorStore
+from queries.falkor import FalkorStore, _literal
 from queries.store import GraphStore, QueryStats, Row, plain
 from tests.conftest import short_tmp_dir
 
@@ -322,6 +323,8 @@ async def test_values_reach_the_engine_and_come_back_unchanged(empty_store: Falk
         "new\nline, tab\t, return\r",
         "accents é, snow ☃, emoji 😀",
         "bell \x07 and escape \x1b",
+        "form\x0cfeed and back\x08space",
+        "a backslash-u \\u0041 stays six characters",
         "",
     ]
     expected = {f"team-{i}": name for i, name in enumerate(names)}
@@ -332,3 +335,16 @@ async def test_values_reach_the_engine_and_come_back_unchanged(empty_store: Falk
     await empty_store.write_rows(UPSERT_TEAM, rows)
     found = await empty_store.read(TEAMS, {"ids": list(expected)})
     assert {row["node"]["id"]: row["node"]["name"] for row in found} == expected
+
+
+def test_parameter_literals_of_every_kind() -> None:
+    class Label(str):
+        pass
+
+    value = OrderedDict(
+        [("plain", [1, 2.5, True, False, None, "x"]), ("two words", (Label("y"), {"n": -3}))]
+    )
+    assert _literal(value) == '{plain:[1,2.5,true,false,null,"x"],`two words`:["y",{n:-3}]}'
+    for bad in (math.nan, math.inf, {"a`b": 1}, {"": 1}, object()):
+        with pytest.raises(QueryError):
+            _literal(bad)
