@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from playwright.async_api import Request, expect
+from playwright.async_api import Page, Request, expect
 
 from tests.pages import demo
 from tests.pages.conftest import Ui
@@ -33,23 +33,42 @@ STALE = {
 }
 
 
+def operations(page: Page) -> list[str]:
+    """The names of the GraphQL operations `page` asks for, as it asks."""
+    names: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if request.url.endswith("/graphql") and request.post_data:
+            query = json.loads(request.post_data)["query"].lstrip()
+            names.append(query.split("(")[0].split("{")[0].removeprefix("query").strip())
+
+    page.on("request", on_request)
+    return names
+
+
 async def test_the_overview(ui: Ui) -> None:
     assert await ui.show("/ui/") == "ready"
     page = ui.page
     journeys = await page.locator("#journeys .card h3 a").evaluate_all(HREFS)
     assert sorted(journeys) == sorted(f"/ui/journeys/{jid}" for jid in demo.journeys())
 
+    # the sections answering questions about the whole graph load as they come into view;
     # the pain point with the most evidence first (loaders/demo/README.md)
     ranking = page.locator("#ranking table tbody th a")
-    assert await ranking.first.get_attribute("href") == "/ui/pain-points/pp-switch-hidden-fees"
+    await page.locator("#ranking").scroll_into_view_if_needed()
+    await expect(ranking.first).to_have_attribute("href", "/ui/pain-points/pp-switch-hidden-fees")
     assert await ranking.count() == 10  # a page of the 25 asked for
     await page.locator("#ranking button.more").click()
     await expect(ranking).to_have_count(20)
     await page.select_option("#rank-by", "TEAMS")
     await expect(page.locator("#ranking caption")).to_contain_text("number of teams")
 
+    await page.locator("#gaps").scroll_into_view_if_needed()
+    await expect(page.locator("#gaps table")).to_be_visible()
     gaps = set(await page.locator("#gaps table tbody th a").evaluate_all(HREFS))
     assert gaps >= GAPS
+    await page.locator("#stale").scroll_into_view_if_needed()
+    await expect(page.locator("#stale table")).to_be_visible()
     stale_rows = page.locator("#stale table tbody th a")
     while await page.locator("#stale button.more").count():
         await page.locator("#stale button.more").click()
@@ -87,4 +106,31 @@ async def test_search_is_debounced_and_finds_items_of_every_kind(ui: Ui) -> None
     await expect(page.locator(".search-status")).to_contain_text("for “kestrel”")
     assert await page.locator("#search-input").input_value() == "kestrel"
     assert "/ui/journeys/j-switch" in await page.locator("#search-results a").evaluate_all(HREFS)
+    ui.assert_clean()
+
+
+async def test_questions_about_the_whole_graph_are_asked_when_their_section_is_seen(
+    ui: Ui,
+) -> None:
+    page = ui.page
+    await page.set_viewport_size({"width": 1400, "height": 500})
+    asked = operations(page)
+    assert await ui.show("/ui/") == "ready"
+    assert "Home" in asked
+    assert "OwnershipGaps" not in asked
+    assert "StaleItems" not in asked
+    assert await page.locator("#stale .deferred").get_attribute("aria-busy") == "true"
+
+    await page.locator("#stale").scroll_into_view_if_needed()
+    await expect(page.locator("#stale table")).to_be_visible()
+    assert asked.count("StaleItems") == 1
+    assert await page.locator("#stale .deferred").get_attribute("aria-busy") == "false"
+
+    # a link to a section shows the page once that section is loaded
+    await page.goto("about:blank")  # else only the fragment changes
+    asked.clear()
+    assert await ui.show("/ui/#stale") == "ready"
+    assert "StaleItems" in asked
+    assert await page.locator("#stale table").count() == 1
+    assert await page.locator("#stale .deferred").get_attribute("aria-busy") == "false"
     ui.assert_clean()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.async_api import Route
+
 from tests.pages import demo
 from tests.pages.conftest import Ui
 
@@ -51,4 +53,25 @@ async def test_an_unowned_system_shows_the_gap(ui: Ui) -> None:
     assert demo.systems()["sys-fsm"]["owner"] == ""
     assert await ui.show("/ui/systems/sys-fsm") == "ready"
     assert "no team (an ownership gap)" in await ui.page.locator(".page-head").inner_text()
+    ui.assert_clean()
+
+
+async def test_a_part_that_fails_says_so_and_the_rest_is_shown(ui: Ui) -> None:
+    # the dependencies through touchpoints come in a request of their own
+    async def refuse_radius(route: Route) -> None:
+        if "query SystemRadius" in (route.request.post_data or ""):
+            await route.fulfill(json={"errors": [{"message": "the engine is busy"}]})
+        else:
+            await route.continue_()
+
+    await ui.page.route("**/graphql", refuse_radius)
+    ui.watch.allowed = ("Part of the page could not be loaded",)
+    assert await ui.show("/ui/systems/sys-iam") == "ready"
+    section = ui.page.locator("#blast-radius")
+    assert "the engine is busy" in await section.get_by_role("alert").inner_text()
+    assert await section.locator(".deferred").get_attribute("aria-busy") == "false"
+    # the rest of the page is there: its figures, the systems depending on it
+    assert await ui.page.locator(".page-head .stats").count() == 1
+    dependents = await section.locator("table tbody th a").evaluate_all(HREFS)
+    assert sorted(dependents) == sorted(f"/ui/systems/{s}" for s in demo.dependents("sys-iam"))
     ui.assert_clean()

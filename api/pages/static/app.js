@@ -2,7 +2,7 @@
 // API wants one. Every page is a full page load: each URL works on its own.
 import { fragment, h } from "./lib/dom.js";
 import { ApiError, AuthRequired, apiKey, setApiKey } from "./lib/gql.js";
-import { errorBox } from "./lib/widgets.js";
+import { errorBox, settled } from "./lib/widgets.js";
 
 /** A view found no item with the URL's id. */
 export class NotFound extends Error {
@@ -99,8 +99,14 @@ async function route() {
     const id = found[1] === undefined ? null : decodeURIComponent(found[1]);
     const content = await view.render({ id, name, setTitle, NotFound });
     if (content) main.replaceChildren(content);
-    document.body.dataset.state = "ready";
+    // the page is shown; parts of it may still be loading (`deferred`), each saying so
+    main.setAttribute("aria-busy", "false");
+    performance.mark("cxgraph:content");
     scrollToHash();
+    const scrolled = window.scrollY;
+    await settled();
+    if (window.scrollY === scrolled) scrollToHash(); // the parts above it may have grown
+    document.body.dataset.state = "ready";
   } catch (error) {
     if (error instanceof AuthRequired) {
       authForm(error, route);
@@ -117,7 +123,17 @@ async function route() {
     }
   } finally {
     main.setAttribute("aria-busy", "false");
+    markShown();
   }
+}
+
+// Marks on the page's performance timeline (for benchmarks and real-user monitoring):
+// `cxgraph:content` when a view's content is in the page (parts may still be loading),
+// `cxgraph:shown` when <body data-state> says the page is shown (`ready`: every part loaded),
+// `cxgraph:painted` once the frame showing it is drawn.
+function markShown() {
+  performance.mark("cxgraph:shown", { detail: document.body.dataset.state });
+  requestAnimationFrame(() => setTimeout(() => performance.mark("cxgraph:painted", { detail: document.body.dataset.state }), 0));
 }
 
 window.addEventListener("hashchange", scrollToHash);

@@ -70,3 +70,13 @@ export async function gql(query, variables = {}, { signal } = {}) {
   if (!response.ok || !body.data) throw new ApiError([`The API answered ${response.status} ${response.statusText}.`]);
   return body.data;
 }
+
+/**
+ * `gql` started now and awaited later (once the rest of the page is drawn, say): until it is
+ * awaited, its failure is no unhandled rejection.
+ */
+export function prefetch(query, variables = {}) {
+  const request = gql(query, variables);
+  request.catch(() => {});
+  return request;
+}

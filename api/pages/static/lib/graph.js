@@ -1,5 +1,8 @@
 // A layered graph drawn as SVG: one column per layer, nodes ordered within their column to
-// keep edges from crossing (barycentre sweeps), edges as curves. Nodes are links; focusing
+// keep edges from crossing (barycentre sweeps). An edge between neighbouring columns is a
+// curve through the gap between them; a longer one runs through a lane of its own in every
+// column it passes (a slot in that column's stack, like a box of no height, so it never
+// crosses a box), and edges to the same node share their lanes. Nodes are links; focusing
 // or hovering one highlights the paths through it.
 import { svg, uid } from "./dom.js";
 
@@ -11,6 +14,10 @@ const HEAD = 34;
 const LINE = 15;
 const CHAR_W = 6.7; // average width of a 12px sans-serif character
 const MAX_LINES = 3;
+const LANE_GAP_Y = 9; // between a box and an edge passing it
+const LANES_GAP_Y = 7; // between two edges passing side by side
+const PORT_GAP = 7; // between edges leaving one side of a box
+const PORT_MARGIN = 7; // between the corner of a box and its outermost edge
 
 /** `text` broken into at most `maxLines` lines of about `width` pixels. */
 export function wrap(text, width = NODE_W - 20, maxLines = MAX_LINES) {
@@ -69,6 +76,111 @@ function order(columns, nodes, edges) {
   return byColumn;
 }
 
+/** The vertical gap between two neighbours in a column (lanes have no height). */
+function gapBetween(above, below) {
+  if (above.lane && below.lane) return LANES_GAP_Y;
+  return above.lane || below.lane ? LANE_GAP_Y : GAP_Y;
+}
+
+/**
+ * How every edge runs: the columns of its ends, and the lanes it passes through in the
+ * columns between them (in travel order). Edges to the same node share the lanes of each
+ * column, so a column has at most one lane per node beyond it.
+ */
+function routes(used, nodes, edges) {
+  const columnOf = new Map(used.map((column, index) => [column.key, index]));
+  const index = new Map(nodes.filter((node) => columnOf.has(node.column)).map((node) => [node.id, columnOf.get(node.column)]));
+  const lanes = new Map();
+  const links = new Map();
+  const link = (from, to) => links.set(`${from}>${to}`, { from, to });
+  const result = [];
+  for (const edge of edges) {
+    if (!index.has(edge.from) || !index.has(edge.to)) continue;
+    const from = index.get(edge.from);
+    const to = index.get(edge.to);
+    const step = Math.sign(to - from);
+    const via = [];
+    for (let column = from + step; step !== 0 && column !== to; column += step) {
+      const id = `lane:${edge.to}:${column}`;
+      if (!lanes.has(id)) lanes.set(id, { id, column: used[column].key, lane: true });
+      via.push(id);
+    }
+    const chain = [edge.from, ...via, edge.to];
+    for (let i = 1; i < chain.length; i += 1) link(chain[i - 1], chain[i]);
+    result.push({ edge, from, to, step, chain });
+  }
+  return { routes: result, lanes: [...lanes.values()], links: [...links.values()] };
+}
+
+/**
+ * Where the edges meet the boxes: edges leaving one side of a box toward different
+ * neighbours get ports of their own, spread along that side in the order of the neighbours'
+ * heights (so that they do not cross where they start); edges toward the same neighbour
+ * share a port. Returns a function giving a route's [start y, end y].
+ */
+function ports(routed, layout) {
+  const centre = (id) => layout.get(id).y + layout.get(id).h / 2;
+  // an edge leaves forward from the right side and arrives on the left, backward the other
+  // way round; one within a column leaves and arrives on the right
+  const sides = (route) => (route.step > 0 ? ["right", "left"] : route.step < 0 ? ["left", "right"] : ["right", "right"]);
+  const ends = (route) => {
+    const [start, end] = sides(route);
+    return [
+      { node: route.edge.from, side: start, neighbour: route.chain[1] },
+      { node: route.edge.to, side: end, neighbour: route.chain[route.chain.length - 2] },
+    ];
+  };
+  const groups = new Map(); // node -> side -> neighbour -> y
+  for (const route of routed) {
+    for (const { node, side, neighbour } of ends(route)) {
+      if (!groups.has(node)) groups.set(node, { left: new Map(), right: new Map() });
+      groups.get(node)[side].set(neighbour, 0);
+    }
+  }
+  for (const [node, bySide] of groups) {
+    const box = layout.get(node);
+    for (const neighbours of Object.values(bySide)) {
+      const list = [...neighbours.keys()].sort((a, b) => centre(a) - centre(b));
+      const span = Math.min(Math.max(0, box.h - 2 * PORT_MARGIN), (list.length - 1) * PORT_GAP);
+      list.forEach((neighbour, i) => neighbours.set(neighbour, box.y + box.h / 2 - span / 2 + (list.length > 1 ? (i * span) / (list.length - 1) : 0)));
+    }
+  }
+  return (route) => ends(route).map(({ node, side, neighbour }) => groups.get(node)[side].get(neighbour));
+}
+
+const fmt = (value) => Math.round(value * 10) / 10;
+
+/** A curve from (x1, y1) to (x2, y2), leaving and arriving horizontally: it stays between x1 and x2. */
+function curve(x1, y1, x2, y2) {
+  const c = (x2 - x1) / 2;
+  return `C ${fmt(x1 + c)} ${fmt(y1)}, ${fmt(x2 - c)} ${fmt(y2)}, ${fmt(x2)} ${fmt(y2)}`;
+}
+
+/** The SVG path of a routed edge: curves through the gaps between columns, straight through lanes. */
+function pathOf(route, layout, [y1, y2]) {
+  const a = layout.get(route.edge.from);
+  const b = layout.get(route.edge.to);
+  if (route.step === 0) {
+    // both ends in one column: a loop out to the right, in the gap after the column
+    const x = a.x + a.w;
+    const bend = 26 + Math.min(16, Math.abs(y2 - y1) / 6);
+    return `M ${fmt(x)} ${fmt(y1)} C ${fmt(x + bend)} ${fmt(y1)}, ${fmt(x + bend)} ${fmt(y2)}, ${fmt(x + 2)} ${fmt(y2)}`;
+  }
+  const forward = route.step > 0;
+  let x = forward ? a.x + a.w : a.x;
+  let y = y1;
+  const parts = [`M ${fmt(x)} ${fmt(y)}`];
+  for (const id of route.chain.slice(1, -1)) {
+    const lane = layout.get(id);
+    const [enter, leave] = forward ? [lane.x, lane.x + lane.w] : [lane.x + lane.w, lane.x];
+    parts.push(curve(x, y, enter, lane.y), `L ${fmt(leave)} ${fmt(lane.y)}`);
+    x = leave;
+    y = lane.y;
+  }
+  parts.push(curve(x, y, forward ? b.x - 2 : b.x + b.w + 2, y2));
+  return parts.join(" ");
+}
+
 /**
  * The graph as an `<svg>` element.
  *
@@ -77,21 +189,32 @@ function order(columns, nodes, edges) {
  * - `edges`: [{from, to, title, paths: Set}]; `paths` name the paths an element is on, which
  *   are highlighted together.
  * - `title`, `desc`: the text alternative (the page also shows the data as a table).
+ *
+ * Boxes carry `data-node` (the node's id) and edges `data-from` and `data-to`.
  */
 export function layeredGraph({ columns, nodes, edges, title, desc }) {
   const used = columns.filter((column) => nodes.some((node) => node.column === column.key));
-  const byColumn = order(used, nodes, edges);
+  const routed = routes(used, nodes, edges);
+  const byColumn = order(used, [...nodes, ...routed.lanes], [...routed.links, ...routed.routes.filter((route) => route.step === 0).map((route) => route.edge)]);
   const layout = new Map();
   let height = 0;
   used.forEach((column, index) => {
     let y = 0;
+    let above = null;
     for (const node of byColumn.get(column.key)) {
-      const lines = wrap(node.label);
-      const h = 14 + lines.length * LINE + (node.sub ? LINE - 2 : 0);
-      layout.set(node.id, { x: PAD + index * (NODE_W + GAP_X), y, w: NODE_W, h, lines, column: index });
-      y += h + GAP_Y;
+      if (above) y += gapBetween(above, node);
+      const x = PAD + index * (NODE_W + GAP_X);
+      if (node.lane) {
+        layout.set(node.id, { x, y, w: NODE_W, h: 0, lane: true, column: index });
+      } else {
+        const lines = wrap(node.label);
+        const h = 14 + lines.length * LINE + (node.sub ? LINE - 2 : 0);
+        layout.set(node.id, { x, y, w: NODE_W, h, lines, column: index });
+        y += h;
+      }
+      above = node;
     }
-    height = Math.max(height, y - GAP_Y);
+    height = Math.max(height, y);
   });
   // centre every column against the tallest one
   used.forEach((column) => {
@@ -103,6 +226,7 @@ export function layeredGraph({ columns, nodes, edges, title, desc }) {
   });
   const width = PAD * 2 + used.length * NODE_W + (used.length - 1) * GAP_X + 40;
   const totalHeight = height + HEAD + PAD * 2;
+  const portsOf = ports(routed.routes, layout);
 
   const titleId = uid("graph-title");
   const descId = uid("graph-desc");
@@ -134,33 +258,10 @@ export function layeredGraph({ columns, nodes, edges, title, desc }) {
 
   const edgeGroup = svg("g", { class: "graph__edges" });
   const edgeElements = [];
-  for (const edge of edges) {
-    const a = layout.get(edge.from);
-    const b = layout.get(edge.to);
-    if (!a || !b) continue;
-    let d;
-    if (b.column > a.column) {
-      const x1 = a.x + a.w;
-      const y1 = a.y + a.h / 2;
-      const x2 = b.x - 2;
-      const y2 = b.y + b.h / 2;
-      const c = (x2 - x1) / 2;
-      d = `M ${x1} ${y1} C ${x1 + c} ${y1}, ${x2 - c} ${y2}, ${x2} ${y2}`;
-    } else if (b.column < a.column) {
-      const x1 = a.x;
-      const y1 = a.y + a.h / 2;
-      const x2 = b.x + b.w + 2;
-      const y2 = b.y + b.h / 2;
-      const c = (x1 - x2) / 2;
-      d = `M ${x1} ${y1} C ${x1 - c} ${y1}, ${x2 + c} ${y2}, ${x2} ${y2}`;
-    } else {
-      const x = a.x + a.w;
-      const y1 = a.y + a.h / 2;
-      const y2 = b.y + b.h / 2;
-      const bend = 26 + Math.min(30, Math.abs(y2 - y1) / 6);
-      d = `M ${x} ${y1} C ${x + bend} ${y1}, ${x + bend} ${y2}, ${x + 2} ${y2}`;
-    }
-    const path = svg("path", { d, class: `graph__edge ${edge.kind ? `graph__edge--${edge.kind}` : ""}`, "marker-end": `url(#${arrowId})` }, edge.title ? svg("title", {}, edge.title) : null);
+  for (const route of routed.routes) {
+    const { edge } = route;
+    const d = pathOf(route, layout, portsOf(route));
+    const path = svg("path", { d, class: `graph__edge ${edge.kind ? `graph__edge--${edge.kind}` : ""}`, "marker-end": `url(#${arrowId})`, "data-from": edge.from, "data-to": edge.to }, edge.title ? svg("title", {}, edge.title) : null);
     path.cxPaths = edge.paths ?? new Set();
     edgeElements.push(path);
     edgeGroup.append(path);
@@ -171,15 +272,15 @@ export function layeredGraph({ columns, nodes, edges, title, desc }) {
   const nodeElements = [];
   for (const node of nodes) {
     const box = layout.get(node.id);
-    if (!box) continue;
+    if (!box || box.lane) continue;
     const text = svg("text", { x: box.x + 10, y: box.y + 6, class: "graph__label" });
     box.lines.forEach((line) => text.append(svg("tspan", { x: box.x + 10, dy: LINE }, line)));
     if (node.sub) text.append(svg("tspan", { x: box.x + 10, dy: LINE - 2, class: "graph__sub" }, node.sub));
     const shape = svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 7, class: "graph__box" });
     const body = [svg("title", {}, node.title ?? node.label), shape, text];
     const element = node.href
-      ? svg("a", { href: node.href, class: `graph__node graph__node--${node.kind}` }, body)
-      : svg("g", { class: `graph__node graph__node--${node.kind}` }, body);
+      ? svg("a", { href: node.href, class: `graph__node graph__node--${node.kind}`, "data-node": node.id }, body)
+      : svg("g", { class: `graph__node graph__node--${node.kind}`, "data-node": node.id }, body);
     element.cxPaths = node.paths ?? new Set();
     nodeElements.push(element);
     nodeGroup.append(element);

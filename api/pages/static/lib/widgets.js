@@ -79,6 +79,68 @@ export function errorBox(title, messages) {
   );
 }
 
+const pending = new Set();
+const waiting = new Set();
+const NEAR = 200; // px: a part this close below the viewport counts as seen (one scrolled past does not)
+let observer = null;
+
+function start(holder) {
+  if (!waiting.delete(holder)) return;
+  observer?.unobserve(holder);
+  holder.cxStart();
+}
+
+function near(element) {
+  const box = element.getBoundingClientRect();
+  return element.isConnected && box.bottom > 0 && box.top < window.innerHeight + NEAR;
+}
+
+/**
+ * A part of a page shown when `content` (a promise of its children, or a function making
+ * one) settles, while the rest of the page is already shown: until then it says it is
+ * loading (`aria-busy`); if the promise fails, it shows the error (and logs it). With
+ * `whenSeen`, `content` is a function called only once the part comes near the viewport:
+ * for questions that cost the server much, asked only when someone looks. The page says it
+ * is ready once every part started (the ones in view when it is shown) has settled (see
+ * `settled`).
+ */
+export function deferred(content, { whenSeen = false, loadingText = "Loading…" } = {}) {
+  const holder = h("div", { class: "deferred", "aria-busy": "true", "data-when-seen": whenSeen }, h("p", { class: "loading" }, loadingText));
+  holder.cxStart = () => {
+    const work = Promise.resolve()
+      .then(() => (typeof content === "function" ? content() : content))
+      .then(
+        (children) => holder.replaceChildren(...[children].flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false)),
+        (error) => {
+          console.error("Part of the page could not be loaded:", error);
+          holder.replaceChildren(errorBox("This part of the page could not be loaded.", error?.messages ?? [String(error?.message ?? error)]));
+        },
+      );
+    const done = work.finally(() => {
+      holder.setAttribute("aria-busy", "false");
+      pending.delete(done);
+    });
+    pending.add(done);
+  };
+  waiting.add(holder);
+  if (!whenSeen) {
+    start(holder);
+  } else if ("IntersectionObserver" in window) {
+    observer ??= new IntersectionObserver((entries) => entries.filter((entry) => entry.isIntersecting).forEach((entry) => start(entry.target)), { rootMargin: `0px 0px ${NEAR}px 0px` });
+    observer.observe(holder);
+  }
+  return holder;
+}
+
+/**
+ * Resolves once every `deferred` part started has settled, those in view now included
+ * (call it once the page's content is in the document).
+ */
+export async function settled() {
+  for (const holder of [...waiting]) if (near(holder)) start(holder);
+  while (pending.size) await Promise.allSettled([...pending]);
+}
+
 function moreButton(label, onClick) {
   return h("button", { type: "button", class: "more", onclick: onClick }, label);
 }

@@ -1,9 +1,11 @@
 // Home: search across the main kinds of item, the journeys, the pain points that hurt most,
-// ownership gaps and items nobody has verified for a year.
+// ownership gaps and items nobody has verified for a year. The last three are questions
+// about the whole graph (hundreds of milliseconds to seconds on a large one): each is asked
+// on its own, only once its section comes into view, and shown when it comes.
 import { day, fragment, h, monthsAgo, num, plural, words } from "../lib/dom.js";
 import { gql } from "../lib/gql.js";
 import { linkList, linkTo, touchpointLink } from "../lib/links.js";
-import { empty, errorBox, layerBadge, pagedList, section, severityBadge, table } from "../lib/widgets.js";
+import { deferred, empty, errorBox, layerBadge, pagedList, section, severityBadge, table } from "../lib/widgets.js";
 
 const PAGE = "totalCount pageInfo { hasNextPage endCursor }";
 
@@ -46,12 +48,13 @@ const RANKING = `painPointRanking(by: $by, first: 25) {
   journeys { id name }
 }`;
 
-const QUERY = `query Home($since: Date!, $by: PainPointRank!) {
+const QUERY = `query Home {
   journeys(first: 100, orderBy: { field: NAME }) { ${PAGE} nodes { id name description verifiedAt stages(first: 0) { totalCount } personas(first: 10) { nodes { id name } } } }
-  ${RANKING}
-  ownershipGaps { label layer painPoints performers { id name } journeys { id name } ${ITEM} }
-  staleItems(since: $since) { label verifiedAt reason owner { id name } ${ITEM} }
 }`;
+
+const GAPS = `query OwnershipGaps { ownershipGaps { label layer painPoints performers { id name } journeys { id name } ${ITEM} } }`;
+
+const STALE = `query StaleItems($since: Date!) { staleItems(since: $since) { label verifiedAt reason owner { id name } ${ITEM} } }`;
 
 const RANK_ONLY = `query Ranking($by: PainPointRank!) { ${RANKING} }`;
 
@@ -146,21 +149,31 @@ function rankingTable(rows, by) {
   });
 }
 
-function rankingSection(initial) {
-  const holder = h("div", {}, rankingTable(initial, "CUSTOMERS"));
+function rankingSection() {
+  let asked = 0; // rankings asked for with the select; only the last one asked is shown
+  // (the first ranking is dropped if the select was changed meanwhile)
+  const holder = deferred(
+    async () => {
+      const data = await gql(RANK_ONLY, { by: "CUSTOMERS" });
+      return asked ? [...holder.childNodes] : rankingTable(data.painPointRanking, "CUSTOMERS");
+    },
+    { whenSeen: true },
+  );
   const select = h(
     "select",
     {
       id: "rank-by",
       onchange: async () => {
+        const mine = (asked += 1);
+        const by = select.value;
         holder.setAttribute("aria-busy", "true");
         try {
-          const data = await gql(RANK_ONLY, { by: select.value });
-          holder.replaceChildren(rankingTable(data.painPointRanking, select.value));
+          const data = await gql(RANK_ONLY, { by });
+          if (mine === asked) holder.replaceChildren(rankingTable(data.painPointRanking, by));
         } catch (error) {
-          holder.replaceChildren(errorBox("The ranking could not be loaded.", [error.message]));
+          if (mine === asked) holder.replaceChildren(errorBox("The ranking could not be loaded.", [error.message]));
         } finally {
-          holder.setAttribute("aria-busy", "false");
+          if (mine === asked) holder.setAttribute("aria-busy", "false");
         }
       },
     },
@@ -172,12 +185,30 @@ function rankingSection(initial) {
 
 const REASONS = { NOT_VERIFIED: "never verified", VERIFIED_BEFORE: "verified too long ago", OWNER_STALE: "its owning team is stale" };
 
+function gapsTable(gaps) {
+  if (!gaps.length) return empty("Every touchpoint, process and system has an owner.");
+  return table({
+    caption: "Items without an owning team",
+    columns: [{ label: "Item" }, { label: "Kind" }, { label: "Layer" }, { label: "Pain points", numeric: true }, { label: "Performed by" }, { label: "Journeys" }],
+    rows: [...gaps].sort((a, b) => b.painPoints - a.painPoints),
+    cells: (gap) => [itemLink(gap.item), words(gap.label), layerBadge(gap.layer), num(gap.painPoints, 0), linkList("Team", gap.performers, "–"), linkList("Journey", gap.journeys, "–")],
+  });
+}
+
+function staleTable(stale, since) {
+  if (!stale.length) return empty("Everything was verified in the last 12 months.");
+  return table({
+    caption: `Items not verified since ${day(since)}`,
+    columns: [{ label: "Item" }, { label: "Kind" }, { label: "Last verified" }, { label: "Why" }],
+    rows: stale,
+    cells: (row) => [itemLink(row.item), words(row.label), day(row.verifiedAt), row.reason === "OWNER_STALE" && row.owner ? h("span", {}, "owner ", linkTo("Team", row.owner), " is stale") : REASONS[row.reason] ?? words(row.reason)],
+  });
+}
+
 export async function render({ setTitle }) {
   const since = monthsAgo(12);
-  const data = await gql(QUERY, { since, by: "CUSTOMERS" });
+  const data = await gql(QUERY);
   setTitle("Overview");
-  const gaps = data.ownershipGaps;
-  const stale = data.staleItems;
   return fragment(
     h("header", { class: "page-head" }, h("p", { class: "kicker" }, "cxgraph"), h("h1", {}, "Customer journeys and the organisation behind them"), h("p", { class: "lede" }, "Find a journey, pain point, team or system; see which pain points hurt most, what nobody owns and what nobody has checked for a year.")),
     searchSection(),
@@ -201,32 +232,18 @@ export async function render({ setTitle }) {
         : empty("No journeys are mapped yet."),
       data.journeys.pageInfo.hasNextPage ? h("p", { class: "hint" }, `The first 100 of ${num(data.journeys.totalCount, 0)} journeys; search to find the others.`) : null,
     ),
-    rankingSection(data.painPointRanking),
+    rankingSection(),
     section(
       "gaps",
       "Ownership gaps",
       h("p", { class: "hint" }, "Touchpoints, processes and systems no team is accountable for, with the pain points hanging on them."),
-      gaps.length
-        ? table({
-            caption: "Items without an owning team",
-            columns: [{ label: "Item" }, { label: "Kind" }, { label: "Layer" }, { label: "Pain points", numeric: true }, { label: "Performed by" }, { label: "Journeys" }],
-            rows: [...gaps].sort((a, b) => b.painPoints - a.painPoints),
-            cells: (gap) => [itemLink(gap.item), words(gap.label), layerBadge(gap.layer), num(gap.painPoints, 0), linkList("Team", gap.performers, "–"), linkList("Journey", gap.journeys, "–")],
-          })
-        : empty("Every touchpoint, process and system has an owner."),
+      deferred(async () => gapsTable((await gql(GAPS)).ownershipGaps), { whenSeen: true }),
     ),
     section(
       "stale",
       "Stale items",
       h("p", { class: "hint" }, `Not verified since ${day(since)} (12 months ago), or owned by a team that is not.`),
-      stale.length
-        ? table({
-            caption: `Items not verified since ${day(since)}`,
-            columns: [{ label: "Item" }, { label: "Kind" }, { label: "Last verified" }, { label: "Why" }],
-            rows: stale,
-            cells: (row) => [itemLink(row.item), words(row.label), day(row.verifiedAt), row.reason === "OWNER_STALE" && row.owner ? h("span", {}, "owner ", linkTo("Team", row.owner), " is stale") : REASONS[row.reason] ?? words(row.reason)],
-          })
-        : empty("Everything was verified in the last 12 months."),
+      deferred(async () => staleTable((await gql(STALE, { since })).staleItems, since), { whenSeen: true }),
     ),
   );
 }

@@ -1,10 +1,12 @@
 // System page: its blast radius — the systems, touchpoints, journeys and personas that
-// depend on it, directly or through other systems — and what it depends on.
+// depend on it, directly or through other systems — and what it depends on. The dependencies
+// through touchpoints (the graph and their table) take longest for a system much depends on:
+// they are asked for beside the rest of the page and shown when they come.
 import { day, fragment, groupBy, h, monthsAgo, num, plural, words } from "../lib/dom.js";
 import { layeredGraph } from "../lib/graph.js";
-import { gql } from "../lib/gql.js";
+import { gql, prefetch } from "../lib/gql.js";
 import { hrefOf, linkList, linkTo, touchpointLink } from "../lib/links.js";
-import { connectionTable, empty, pagedList, section, stats, table } from "../lib/widgets.js";
+import { connectionTable, deferred, empty, pagedList, section, stats, table } from "../lib/widgets.js";
 
 const PAGE = "totalCount pageInfo { hasNextPage endCursor }";
 const LISTS = {
@@ -21,7 +23,7 @@ const DEPENDENCY = `depth customers
   journey { id name }
   personas { id name }`;
 
-const MORE_RADIUS = `query SystemRadius($id: ID!, $after: String) { system(id: $id) { blastRadius(first: 100, after: $after) { ${PAGE} nodes { ${DEPENDENCY} } } } }`;
+const RADIUS = `query SystemRadius($id: ID!, $after: String = null) { system(id: $id) { blastRadius(first: 100, after: $after) { ${PAGE} nodes { ${DEPENDENCY} } } } }`;
 
 const QUERY = `
 query SystemPage($id: ID!) {
@@ -35,7 +37,6 @@ query SystemPage($id: ID!) {
       journeys { id name }
       personas { id name }
     }
-    blastRadius(first: 100) { ${PAGE} nodes { ${DEPENDENCY} } }
   }
 }`;
 
@@ -119,14 +120,63 @@ function pathCell(path) {
   return h("ol", { class: "path path--inline" }, path.map((step) => h("li", {}, linkTo(step.label, step))));
 }
 
+/** The graph and the table of the dependencies through touchpoints (`blastRadius`, a page of it). */
+function radiusParts(system, impact, blastRadius) {
+  const radius = blastRadius.nodes;
+  const partial = blastRadius.pageInfo.hasNextPage;
+  const graph = blastGraph(system, system.dependsOn.nodes, impact, radius);
+  const journeys = impact?.journeys ?? [];
+  const personas = impact?.personas ?? [];
+  const id = system.id;
+  return [
+    graph.nodes.length > 1
+      ? h(
+          "figure",
+          { class: "graph-figure" },
+          h(
+            "div",
+            { class: "scroll-x" },
+            layeredGraph({
+              ...graph,
+              title: `Blast radius of ${system.name}`,
+              desc: `If ${system.name} fails, ${plural(impact?.dependents.length ?? 0, "system")} depending on it and ${plural(impact?.touchpoints ?? 0, "touchpoint")} in ${plural(journeys.length, "journey")} (${journeys.map((j) => j.name).join(", ") || "none"}) are affected, for ${plural(personas.length, "persona")}. The tables below list every dependency.`,
+            }),
+          ),
+          h(
+            "figcaption",
+            {},
+            "What it depends on (left), this system, the systems depending on it by number of hops, and the journeys and personas whose touchpoints depend on it. Point at or tab to a box to light up its paths.",
+            partial ? ` Drawn from the first ${num(radius.length, 0)} of ${num(blastRadius.totalCount, 0)} dependencies.` : null,
+          ),
+        )
+      : empty("Nothing depends on this system."),
+    radius.length
+      ? connectionTable({
+          caption: `Touchpoints depending on ${system.name}`,
+          columns: [{ label: "Touchpoint" }, { label: "Stage" }, { label: "Journey" }, { label: "Personas" }, { label: "Hops", numeric: true }, { label: "Through" }, { label: "Customers", numeric: true }],
+          connection: blastRadius,
+          fetchPage: async (after) => (await gql(RADIUS, { id, after })).system.blastRadius,
+          unit: "dependency",
+          cells: (row) => [
+            touchpointLink(row.touchpoint, { journeyId: row.journey?.id }),
+            row.stage ? linkTo("Stage", row.stage, { journeyId: row.journey?.id }) : "–",
+            linkTo("Journey", row.journey) ?? "–",
+            linkList("Persona", row.personas, "–"),
+            num(row.depth, 0),
+            pathCell(row.path),
+            num(row.customers, 0),
+          ],
+        })
+      : null,
+  ];
+}
+
 export async function render({ id, setTitle, NotFound }) {
+  const radiusAsked = prefetch(RADIUS, { id });
   const { system } = await gql(QUERY, { id });
   if (!system) throw new NotFound("system", id);
   setTitle(`${system.name} — system`);
   const impact = system.impact;
-  const radius = system.blastRadius.nodes;
-  const partial = system.blastRadius.pageInfo.hasNextPage;
-  const graph = blastGraph(system, system.dependsOn.nodes, impact, radius);
   const stale = !system.verifiedAt || system.verifiedAt < monthsAgo(12);
   const fetchPage = (field) => async (after) => (await gql(moreQuery(field), { id, after })).system[field];
   const list = (field, item, label) => pagedList({ connection: system[field], item, label, emptyText: "None.", fetchPage: fetchPage(field) });
@@ -163,45 +213,7 @@ export async function render({ id, setTitle, NotFound }) {
       "blast-radius",
       "Blast radius",
       h("p", {}, "Journeys: ", linkList("Journey", journeys, "none"), h("br"), "Personas: ", linkList("Persona", personas, "none")),
-      graph.nodes.length > 1
-        ? h(
-            "figure",
-            { class: "graph-figure" },
-            h(
-              "div",
-              { class: "scroll-x" },
-              layeredGraph({
-                ...graph,
-                title: `Blast radius of ${system.name}`,
-                desc: `If ${system.name} fails, ${plural(impact?.dependents.length ?? 0, "system")} depending on it and ${plural(impact?.touchpoints ?? 0, "touchpoint")} in ${plural(journeys.length, "journey")} (${journeys.map((j) => j.name).join(", ") || "none"}) are affected, for ${plural(personas.length, "persona")}. The tables below list every dependency.`,
-              }),
-            ),
-            h(
-              "figcaption",
-              {},
-              "What it depends on (left), this system, the systems depending on it by number of hops, and the journeys and personas whose touchpoints depend on it. Point at or tab to a box to light up its paths.",
-              partial ? ` Drawn from the first ${num(radius.length, 0)} of ${num(system.blastRadius.totalCount, 0)} dependencies.` : null,
-            ),
-          )
-        : empty("Nothing depends on this system."),
-      radius.length
-        ? connectionTable({
-            caption: `Touchpoints depending on ${system.name}`,
-            columns: [{ label: "Touchpoint" }, { label: "Stage" }, { label: "Journey" }, { label: "Personas" }, { label: "Hops", numeric: true }, { label: "Through" }, { label: "Customers", numeric: true }],
-            connection: system.blastRadius,
-            fetchPage: async (after) => (await gql(MORE_RADIUS, { id, after })).system.blastRadius,
-            unit: "dependency",
-            cells: (row) => [
-              touchpointLink(row.touchpoint, { journeyId: row.journey?.id }),
-              row.stage ? linkTo("Stage", row.stage, { journeyId: row.journey?.id }) : "–",
-              linkTo("Journey", row.journey) ?? "–",
-              linkList("Persona", row.personas, "–"),
-              num(row.depth, 0),
-              pathCell(row.path),
-              num(row.customers, 0),
-            ],
-          })
-        : null,
+      deferred(radiusAsked.then((data) => radiusParts(system, impact, data.system?.blastRadius ?? { nodes: [], totalCount: 0, pageInfo: { hasNextPage: false } }))),
       impact?.dependents.length
         ? table({
             caption: `Systems depending on ${system.name}`,

@@ -1,9 +1,11 @@
 // Team page: what the team owns and performs, the journeys, touchpoints and pain points it
-// affects, its hand-offs with other teams, and its place in the organisation.
+// affects, its hand-offs with other teams, and its place in the organisation. What it
+// affects takes longest for a large unit (it runs through every unit below it): it is asked
+// for beside the rest of the page and shown when it comes.
 import { day, fragment, groupBy, h, monthsAgo, num, plural, unique, words } from "../lib/dom.js";
-import { gql } from "../lib/gql.js";
+import { gql, prefetch } from "../lib/gql.js";
 import { linkList, linkTo, touchpointLink } from "../lib/links.js";
-import { connectionTable, empty, layerBadge, pagedList, roleText, section, severityBadge, stats, statusBadge, table } from "../lib/widgets.js";
+import { connectionTable, deferred, empty, layerBadge, pagedList, roleText, section, severityBadge, stats, statusBadge, table } from "../lib/widgets.js";
 
 const PROCESS = `id name code layer
   owners(first: 20) { nodes { id name } }
@@ -28,7 +30,7 @@ const EFFECT = `role layer customers via { id name label }
   touchpoint { id name }
   journey { id name }`;
 
-const MORE_EFFECTS = `query TeamEffects($id: ID!, $after: String) { team(id: $id) { affects(first: 100, after: $after) { ${PAGE} nodes { ${EFFECT} } } } }`;
+const EFFECTS = `query TeamEffects($id: ID!, $after: String = null) { team(id: $id) { affects(first: 100, after: $after) { ${PAGE} nodes { ${EFFECT} } } } }`;
 
 const QUERY = `
 query TeamPage($id: ID!) {
@@ -39,7 +41,6 @@ query TeamPage($id: ID!) {
     members(first: 0) { totalCount }
     ${Object.entries(LISTS).map(([field, nodes]) => `${field}(first: ${field.endsWith("Processes") ? 100 : 25}) { ${PAGE} ${nodes} }`).join("\n    ")}
     impact { touchpoints painPoints customers journeys { id name } }
-    affects(first: 100) { ${PAGE} nodes { ${EFFECT} } }
     rollUp { level parentId members totalMembers unit { id name kind } leaders { id name } }
   }
 }`;
@@ -91,6 +92,7 @@ function processItem(process) {
 }
 
 export async function render({ id, setTitle, NotFound }) {
+  const affectsAsked = prefetch(EFFECTS, { id });
   const { team } = await gql(QUERY, { id });
   if (!team) throw new NotFound("team", id);
   setTitle(`${team.name} — team`);
@@ -98,7 +100,6 @@ export async function render({ id, setTitle, NotFound }) {
   const owned = (field, item, emptyText, label) => pagedList({ connection: team[field], item, emptyText, fetchPage: fetchPage(field), label });
   const processes = unique([...team.ownedProcesses.nodes, ...team.performedProcesses.nodes]);
   const handoffRows = handoffs(team, processes);
-  const affects = team.affects.nodes;
   const stale = !team.verifiedAt || team.verifiedAt < monthsAgo(12);
   const truncated = team.ownedProcesses.pageInfo.hasNextPage || team.performedProcesses.pageInfo.hasNextPage;
 
@@ -130,33 +131,38 @@ export async function render({ id, setTitle, NotFound }) {
       "What it affects",
       h("p", {}, "Journeys: ", linkList("Journey", team.impact?.journeys ?? [], "none")),
       h("p", { class: "hint" }, "Through what it and the units below it own and perform; one row per pain point and touchpoint."),
-      affects.length
-        ? connectionTable({
-            caption: `Pain points ${team.name} affects`,
-            columns: [{ label: "Pain point" }, { label: "Severity", numeric: true }, { label: "Touchpoint" }, { label: "Journey" }, { label: "How" }, { label: "Customers", numeric: true }],
-            connection: team.affects,
-            fetchPage: async (after) => (await gql(MORE_EFFECTS, { id, after })).team.affects,
-            rowsOf: (effects) => [...groupBy(effects, (effect) => `${effect.painPoint.id}/${effect.touchpoint.id}`).values()],
-            unit: "link",
-            cells: (effects) => {
-              const first = effects[0];
-              return [
-                linkTo("PainPoint", first.painPoint),
-                severityBadge(first.painPoint.severity),
-                touchpointLink(first.touchpoint, { journeyId: first.journey?.id }),
-                linkTo("Journey", first.journey),
-                h(
-                  "ul",
-                  { class: "cell-list" },
-                  unique(effects, (e) => `${e.unit.id}/${e.role}/${e.via.id}`).map((effect) =>
-                    h("li", {}, effect.unit.id !== team.id ? [linkTo("Team", effect.unit), " "] : null, roleText(effect.role), ": ", linkTo(effect.via.label, effect.via, { journeyId: effect.via.label === "Touchpoint" ? first.journey?.id : null })),
-                  ),
-                ),
-                num(first.customers, 0),
-              ];
-            },
-          })
-        : empty("Nothing it owns or performs is behind a mapped pain point."),
+      deferred(
+        affectsAsked.then(({ team: found }) => {
+          const affects = found?.affects ?? { nodes: [], totalCount: 0, pageInfo: { hasNextPage: false } };
+          return affects.nodes.length
+            ? connectionTable({
+                caption: `Pain points ${team.name} affects`,
+                columns: [{ label: "Pain point" }, { label: "Severity", numeric: true }, { label: "Touchpoint" }, { label: "Journey" }, { label: "How" }, { label: "Customers", numeric: true }],
+                connection: affects,
+                fetchPage: async (after) => (await gql(EFFECTS, { id, after })).team.affects,
+                rowsOf: (effects) => [...groupBy(effects, (effect) => `${effect.painPoint.id}/${effect.touchpoint.id}`).values()],
+                unit: "link",
+                cells: (effects) => {
+                  const first = effects[0];
+                  return [
+                    linkTo("PainPoint", first.painPoint),
+                    severityBadge(first.painPoint.severity),
+                    touchpointLink(first.touchpoint, { journeyId: first.journey?.id }),
+                    linkTo("Journey", first.journey),
+                    h(
+                      "ul",
+                      { class: "cell-list" },
+                      unique(effects, (e) => `${e.unit.id}/${e.role}/${e.via.id}`).map((effect) =>
+                        h("li", {}, effect.unit.id !== team.id ? [linkTo("Team", effect.unit), " "] : null, roleText(effect.role), ": ", linkTo(effect.via.label, effect.via, { journeyId: effect.via.label === "Touchpoint" ? first.journey?.id : null })),
+                      ),
+                    ),
+                    num(first.customers, 0),
+                  ];
+                },
+              })
+            : empty("Nothing it owns or performs is behind a mapped pain point.");
+        }),
+      ),
     ),
     section(
       "owns",
