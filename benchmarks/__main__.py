@@ -30,6 +30,9 @@ def main(
             "directory, without generating and loading (for quick runs while working on queries)."
         ),
     ] = None,
+    page_samples: Annotated[
+        int, typer.Option(help="Visits of each kind of page in headless Chromium; 0: none.")
+    ] = 10,
     neo4j: Annotated[
         bool | None,
         typer.Option(
@@ -53,6 +56,7 @@ def main(
         clients=tuple(int(c) for c in clients.split(",")),
         concurrency_seconds=seconds,
         data_dir=data_dir,
+        page_samples=page_samples,
         neo4j=bool(os.environ.get("NEO4J_URI")) if neo4j is None else neo4j,
         neo4j_database=neo4j_database,
     )

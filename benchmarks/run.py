@@ -30,6 +30,7 @@ from benchmarks.harness import (
     rss_mb,
     run_measured,
 )
+from benchmarks.pages import measure_pages, print_pages
 from loaders.generate import generate
 from queries.connect import store_session
 from queries.embedded import EmbeddedEngine
@@ -176,6 +177,8 @@ class Config:
     work_dir: Path | None = None
     data_dir: Path | None = None
     """An engine data directory whose graph `bench` is loaded already: no generate or load."""
+    page_samples: int = 10
+    """Visits of each kind of page in headless Chromium (0: no pages)."""
     neo4j: bool = False
     """Also load and measure on the Neo4j server of NEO4J_URI, side by side."""
     neo4j_database: str | None = None
@@ -285,6 +288,9 @@ def _measure(target: Target, files: Path | None, work: Path, config: Config) -> 
             "engine_mb": rss_mb(engine_pid(target.data_dir)) if target.data_dir else None,
             "api_mb": rss_mb(api_pid),
         }
+        if config.page_samples and target.data_dir is not None:
+            # the pages as a first visitor sees them: every answer computed
+            sections["pages"] = measure_pages(url, samples=config.page_samples)
     # as served by default: answers kept until the graph changes (embedded engine only)
     if target.data_dir is not None:
         with api_server(env, log) as (url, api_pid):
@@ -584,6 +590,8 @@ def print_report(report: Report, console: Console) -> None:
         f"memory: engine {mem['engine_mb']['rss']} MB (peak {mem['engine_mb']['peak']}), "
         f"API {mem['api_mb']['rss']} MB (peak {mem['api_mb']['peak']}){loader}"
     )
+    if "pages" in sections:
+        print_pages(sections["pages"], console)
     _side_by_side(report, console)
 
 

@@ -17,12 +17,17 @@ from benchmarks.run import CASES, Config, run, write_json
 
 def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
     config = Config(
-        scale=0.01, samples=5, clients=(1, 2), concurrency_seconds=0.5, round_trip_sizes=(1, 3)
+        scale=0.01,
+        samples=5,
+        clients=(1, 2),
+        concurrency_seconds=0.5,
+        round_trip_sizes=(1, 3),
+        page_samples=1,
     )
     report = run(config)
     sections = report.sections
     assert set(sections) == {
-        "generate", "load", "queries", "round_trips", "concurrency", "memory", "reused"
+        "generate", "load", "queries", "round_trips", "concurrency", "memory", "reused", "pages"
     }  # fmt: skip
 
     counts = sections["generate"]["counts"]
@@ -70,6 +75,11 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
         assert step["requests"] > 0
         assert step["errors"] == 0
 
+    # every kind of page was shown whole (benchmarks/pages.py has its own test)
+    assert sections["pages"]["pages"]
+    for name, page in sections["pages"]["pages"].items():
+        assert page["states"] == {"ready": 1}, name
+
     assert sections["memory"]["engine_mb"]["rss"] > 0
     assert sections["memory"]["api_mb"]["rss"] > 0
 
@@ -91,6 +101,7 @@ def test_neo4j_is_measured_side_by_side() -> None:
         clients=(1,),
         concurrency_seconds=0.5,
         round_trip_sizes=(1, 3),
+        page_samples=0,
         neo4j=True,
         neo4j_database=os.environ["NEO4J_BENCH_DATABASE"],
     )
