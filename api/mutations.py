@@ -199,9 +199,14 @@ async def record_feedback(info: Info[Context, None], input: FeedbackInput) -> An
         "source": SOURCE,
     }
     await _write(info, "change/record_feedback", params)
-    if "score" in props:  # keep the touchpoint's monthly measurements up to date
-        measure = {"touchpoints": [str(input.touchpoint)], "source": SOURCE, "loadRun": run["id"]}
+    if "score" in props:  # keep the monthly measurements of the touchpoint and its channel
+        touchpoints = [str(input.touchpoint)]
+        measure = {"touchpoints": touchpoints, "source": SOURCE, "loadRun": run["id"]}
         await _write(info, "feedback/measure", measure)
+        rows = await info.context.store.read("feedback/channels", {"touchpoints": touchpoints})
+        if channels := sorted(row["channel"] for row in rows):
+            measure = {"channels": channels, "source": SOURCE, "loadRun": run["id"]}
+            await _write(info, "feedback/measure_channels", measure)
     return await _reload(info, "Feedback", feedback_id)
 
 
@@ -265,8 +270,8 @@ def mutation_type() -> type:
         "record_feedback": (
             record_feedback,
             TYPES["Feedback"],
-            "Record feedback of a customer about a touchpoint (and the touchpoint's monthly "
-            "measurements); returns the feedback.",
+            "Record feedback of a customer about a touchpoint (and the monthly measurements "
+            "of the touchpoint and of its channel); returns the feedback.",
         ),
         "mark_verified": (
             mark_verified,

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from loaders.categories import directory_category_map, read_category_map
 from loaders.export import export_json
 from loaders.orgchart import MappingError, mapping_from_options, reader_for
 from loaders.pipeline import (
@@ -109,6 +110,15 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
     for name, c in rows:
         table.add_row(name, str(c.created), str(c.updated), str(c.unchanged), str(c.deleted))
     out.print(table, highlight=False)
+    if (categories := report.category_map) is not None:
+        missing = ", ".join(f"{c} ({n})" for c, n in categories.no_pain_point.items())
+        tail = f"no pain point has {missing}" if missing else "each is a pain point's category"
+        out.print(
+            f"Category map {categories.path}: {categories.mapped} feedback mapped, "
+            f"{sum(categories.unmapped.values())} kept as they were; {tail}",
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command("load")
@@ -143,10 +153,25 @@ def load_command(
             help="org: FIELD=COLUMN, e.g. --column 'id=Employee ID'; overrides --mapping.",
         ),
     ] = None,
+    category_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--category-map",
+            help="feedback, all: YAML or CSV file mapping export categories to pain-point "
+            "categories (for all: feedback-categories.yaml in the directory, if there).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary only.")] = False,
 ) -> None:
     """Validate FILES as one load and write what changed (nothing at all on any error)."""
     reader = None
+    if category_map is not None:
+        if kind not in ("feedback", "all"):
+            raise typer.BadParameter(
+                "only for the feedback and all kinds", param_hint="--category-map"
+            )
+        if not category_map.is_file():
+            raise typer.BadParameter(f"{category_map} is not a file", param_hint="--category-map")
     if mapping is not None or columns:
         if kind != "org":
             raise typer.BadParameter("only for the org kind", param_hint="--mapping/--column")
@@ -154,6 +179,7 @@ def load_command(
             reader = reader_for(mapping_from_options(mapping, columns or []))
         except MappingError as exc:
             raise typer.BadParameter(str(exc), param_hint="--mapping/--column") from None
+    directory: Path | None = None
     if kind == "demo":
         sources = demo_sources()
     elif kind == "all":
@@ -162,6 +188,7 @@ def load_command(
         sources = directory_sources(files[0])
         if not sources:
             raise typer.BadParameter(f"{files[0]} holds no known source files", param_hint="FILES")
+        directory = files[0]
     elif kind in READERS:
         if not files:
             raise typer.BadParameter("give at least one file", param_hint="FILES")
@@ -176,10 +203,22 @@ def load_command(
         )
 
     async def work(store: GraphStore) -> LoadReport:
+        # a bad category map refuses the load like a bad row, before the engine is touched
+        path = category_map
+        if path is None and directory is not None:
+            path = directory_category_map(directory)
+        categories = None if path is None else read_category_map(path)
         if not dry_run:
             await store.apply_schema()
         with _progress(quiet=as_json) as progress:
-            return await load(store, sources, dry_run=dry_run, prune=prune, progress=progress)
+            return await load(
+                store,
+                sources,
+                dry_run=dry_run,
+                prune=prune,
+                progress=progress,
+                category_map=categories,
+            )
 
     _print_report(_with_store(work), as_json)
 

@@ -9,8 +9,9 @@ small minimums, so that every kind of node and relationship exists at any scale.
 
 The shapes are skewed on purpose: team sizes are lognormal, a few systems carry most
 dependencies and uses (power law), pain points pile up on a few touchpoints (mostly on
-hand-offs between teams), a few customers give most of the feedback. About 5% of
-touchpoints have no owner, about 15% of verified dates are stale (before 2025).
+hand-offs between teams), a few customers give most of the feedback, and about 3% of it names
+only a channel. About 5% of touchpoints have no owner, about 15% of verified dates are stale
+(before 2025).
 
 Everything comes from `random.Random` streams seeded by `seed` and the part being generated:
 the same seed writes byte-identical files. Customers and feedback are streamed row by row.
@@ -47,6 +48,11 @@ FEEDBACK_END = dt.date(2026, 9, 30)
 
 FEEDBACK_PER_SCALE = 180_000
 """Feedback records at scale 1; with the other counts, about 1M relationships in total."""
+
+CHANNEL_ONLY_SHARE = 0.03
+"""Share of feedback records that name the channel of their touchpoint, not the touchpoint
+(complaint exports that only say "phone"); drawn from a stream of their own, so that the
+other columns are the same whatever the share."""
 
 
 @dataclass(frozen=True)
@@ -1534,19 +1540,23 @@ class _Generator:
         dates = [(FEEDBACK_START + dt.timedelta(days=d)).isoformat() for d in range(days)]
         kinds = [k for k, _ in FEEDBACK_KINDS]
         kind_weights = list(accumulate(w for _, w in FEEDBACK_KINDS))
-        given_by = evidences = 0
-        # the loader derives one monthly measurement per touchpoint and metric from scores
+        given_by = evidences = channel_only = 0
+        # the loader derives one monthly measurement per touchpoint and metric from scores,
+        # and one per channel and metric from the scores given on the channel
         scored: set[tuple[int, str, str]] = set()
+        scored_channels: set[tuple[str, str, str]] = set()
+        only_channel = _rng(self.seed, "feedback-channel")
         with path.open("w", encoding="utf-8", newline="") as handle:
             out = _csv_writer(handle)
             out.writerow(
                 [
-                    *("id", "customer", "touchpoint", "date", "kind"),
+                    *("id", "customer", "touchpoint", "channel", "date", "kind"),
                     *("metric", "score", "category", "text"),
                 ]
             )
             for number in range(1, n + 1):
                 index = tp_picker.index(rng)
+                by_channel = only_channel.random() < CHANNEL_ONLY_SHARE
                 kind = kinds[bisect_right(kind_weights, rng.random() * kind_weights[-1])]
                 customer = ""
                 if rng.random() >= 0.05:  # a few anonymous reviews and surveys
@@ -1575,16 +1585,20 @@ class _Generator:
                     if low and pains is not None and rng.random() < 0.3:
                         category = pains.pick(rng)
                     text = rng.choice(SURVEY_TEXTS)
-                if category:
+                if category and not by_channel:  # channel-only feedback evidences nothing
                     evidences += matches[index][category]
                 date = dates[(number - 1) * days // n]
                 if metric:
-                    scored.add((index, metric, date[:7]))
+                    if not by_channel:
+                        scored.add((index, metric, date[:7]))
+                    scored_channels.add((tps[index].channel, metric, date[:7]))
+                channel_only += by_channel
                 out.writerow(
                     [
                         f"fb-{number:07d}",
                         customer,
-                        tps[index].id,
+                        "" if by_channel else tps[index].id,
+                        tps[index].channel if by_channel else "",
                         date,
                         kind,
                         metric,
@@ -1594,11 +1608,12 @@ class _Generator:
                     ]
                 )
         self.node("Feedback", n)
-        self.rel("ABOUT", n)
+        self.rel("ABOUT", n - channel_only)
+        self.rel("VIA", channel_only)
         self.rel("GIVEN_BY", given_by)
         self.rel("EVIDENCES", evidences)
-        self.node("Measurement", len(scored))
-        self.rel("OF", len(scored))
+        self.node("Measurement", len(scored) + len(scored_channels))
+        self.rel("OF", len(scored) + len(scored_channels))
         return path
 
     # --- everything ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from loaders.bpmn import read_bpmn
+from loaders.categories import CategoryMap
 from loaders.journeys import read_journey_map
 from loaders.orgchart import DEFAULT_MAPPING, reader_for
 from loaders.rdf import read_rdf
@@ -28,7 +29,7 @@ from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, R
 from loaders.tables import TABLES, read_table
 from ontology.model import Schema, load_schema
 from queries.generated import node_query, rel_query
-from queries.store import GraphStore, QueryRunner, Staged
+from queries.store import GraphStore, QueryRunner, Result, Staged
 
 Reader = Callable[[Path, Schema], Iterator[Item]]
 Triple = tuple[str, str, str]
@@ -36,6 +37,11 @@ Triple = tuple[str, str, str]
 BATCH_SIZE = 5000
 MAX_PROBLEMS = 200
 PROVENANCE = ("source", "loadRun")
+_DERIVED_RELS = {
+    ("Feedback", "EVIDENCES", "PainPoint"),
+    *(("Measurement", "OF", target) for target in ("Touchpoint", "Channel")),
+}
+"""Relationships that deriving from feedback writes (feedback/link_evidence, measure)."""
 
 
 def _table_reader(kind: str) -> Reader:
@@ -127,6 +133,8 @@ class LoadReport:
     relationships: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """Wall time of each phase: read (parse and validate), nodes, relationships, finish."""
+    category_map: CategoryMap | None = None
+    """The category map applied to the feedback of this load, with what it did."""
 
     @property
     def changed(self) -> bool:
@@ -159,6 +167,18 @@ class LoadReport:
             "nodes": counts(self.nodes),
             "relationships": counts(self.relationships),
             "seconds": {phase: round(s, 3) for phase, s in self.seconds.items()},
+        } | self._categories()
+
+    def _categories(self) -> dict[str, Any]:
+        if self.category_map is None:
+            return {}
+        return {
+            "category_map": {
+                "file": str(self.category_map.path),
+                "mapped": self.category_map.mapped,
+                "unmapped": dict(sorted(self.category_map.unmapped.items())),
+                "no_pain_point": self.category_map.no_pain_point,
+            }
         }
 
 
@@ -275,7 +295,14 @@ class _Writer:
             defaultdict(lambda: defaultdict(set)) if prune else None
         )
         self.feedback: dict[str, list[str]] = defaultdict(list)
+        # touchpoints and channels whose measurements feedback of each source changes
         self.feedback_touchpoints: dict[str, set[str]] = defaultdict(set)
+        self.feedback_channels: dict[str, set[str]] = defaultdict(set)
+        self.stated_evidence: set[str] = set()
+        """Sources that give EVIDENCES relationships themselves (RDF), not only derived ones."""
+        self.derived_nodes: dict[str, set[str]] = defaultdict(set)
+        self.derived_rels: dict[Triple, set[tuple[str, str]]] = defaultdict(set)
+        """What deriving from feedback linked and measured, which --prune keeps."""
         self.empty: set[str] = set()
         self.single_valued = {
             (ep.source, rel.type, target)
@@ -283,6 +310,20 @@ class _Writer:
             for ep in rel.endpoints
             if ep.max_count == 1
             for target in ep.targets
+        }
+        # a Feedback is ABOUT a touchpoint or VIA a channel: giving one drops the other
+        self.exclusive: dict[tuple[str, str], list[Triple]] = {
+            (label, rel_type): [
+                (label, other, target)
+                for other in group
+                if other != rel_type
+                for ep in schema.relationship_types[other].endpoints
+                if ep.source == label
+                for target in ep.targets
+            ]
+            for label, node_type in schema.node_types.items()
+            for group in node_type.exactly_one
+            for rel_type in group
         }
 
     async def add(self, item: NodeRecord | RelRecord, source: str) -> None:
@@ -299,6 +340,10 @@ class _Writer:
             triple = (item.source_label, item.type, item.target_label)
             if triple == ("Feedback", "ABOUT", "Touchpoint"):
                 self.feedback_touchpoints[source].add(item.target_id)
+            elif triple == ("Feedback", "VIA", "Channel"):
+                self.feedback_channels[source].add(item.target_id)
+            elif item.type == "EVIDENCES":
+                self.stated_evidence.add(source)
             rel_batch = self.rels[triple]
             rel_batch.append((item, source))
             if self.kept_rels is not None:
@@ -391,13 +436,11 @@ class _Writer:
         counts.created += len(ready)
         if ready and triple in self.single_valued:
             # a newer export names a new manager, parent or channel: the old one goes
-            pairs = [{"from": r.source_id, "to": r.target_id} for r, _ in ready]
-            if self.dry_run:
-                found = await self.target.read(rel_query("others", *triple), {"rows": pairs})
-                counts.deleted += len(found)
-            else:
-                result = await self.target.write(rel_query("replace", *triple), {"rows": pairs})
-                counts.deleted += result.counters.get("relationships_deleted", 0)
+            counts.deleted += await self._drop_others(triple, ready, same_type=True)
+        for other in self.exclusive.get(triple[:2], []) if ready else []:
+            # feedback now about a channel is no longer about a touchpoint, and back
+            deleted = await self._drop_others(other, ready, same_type=False)
+            self.report.relationships[other[1]].deleted += deleted
         if ready and not self.dry_run:
             rows = [
                 {
@@ -410,6 +453,27 @@ class _Writer:
             ]
             await self.target.write_rows(rel_query("upsert", *triple), rows, batch_size=BATCH_SIZE)
         self.report.seconds["relationships"] += time.perf_counter() - started
+
+    async def _drop_others(
+        self, triple: Triple, ready: list[tuple[RelRecord, str]], *, same_type: bool
+    ) -> int:
+        """Delete the `triple` relationships from the sources of `ready` to other nodes than
+        their targets (to any node, when `triple` is of another type); how many there were.
+        The touchpoints and channels that feedback leaves get their measurements redone."""
+        pairs = [{"from": r.source_id, "to": r.target_id if same_type else ""} for r, _ in ready]
+        if not self.dry_run and triple[0] != "Feedback":
+            result = await self.target.write(rel_query("replace", *triple), {"rows": pairs})
+            return int(result.counters.get("relationships_deleted", 0))
+        found = await self.target.read(rel_query("others", *triple), {"rows": pairs})
+        if triple[0] == "Feedback":
+            sources = {r.source_id: s for r, s in ready}
+            left = {"ABOUT": self.feedback_touchpoints, "VIA": self.feedback_channels}
+            for row in found:
+                if (by_source := left.get(triple[1])) is not None:
+                    by_source[sources[row["from"]]].add(row["to"])
+        if found and not self.dry_run:
+            await self.target.write(rel_query("replace", *triple), {"rows": pairs})
+        return len(found)
 
     async def _existing_ends(
         self, triple: Triple, rels: list[tuple[RelRecord, str]]
@@ -466,18 +530,22 @@ async def load(
     dry_run: bool = False,
     prune: bool = False,
     progress: Callable[[int], None] | None = None,
+    category_map: CategoryMap | None = None,
 ) -> LoadReport:
     """Validate and write `sources` as one load; see the module docstring.
 
     Raises LoadFailed (with every problem found, up to MAX_PROBLEMS) and changes nothing
     when any record is invalid. With `dry_run`, nothing is written and the report says what
     would change. With `prune`, nodes and relationships that a source created in an earlier
-    load and no longer holds are deleted.
+    load and no longer holds are deleted. With `category_map`, the category of every
+    feedback record is translated by it as it is read (loaders/categories.py).
     """
     schema = load_schema()
     started_at = dt.datetime.now(dt.UTC)
     run_id = f"run-{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    report = LoadReport(None if dry_run else run_id, dry_run=dry_run)
+    if category_map is not None:
+        category_map = CategoryMap(category_map.path, category_map.categories)  # fresh counts
+    report = LoadReport(None if dry_run else run_id, dry_run=dry_run, category_map=category_map)
     clock = time.perf_counter()
     async with _unit_of_work(store, dry_run) as staged:
         validator = _Validator(schema)
@@ -487,6 +555,13 @@ async def load(
         await writer.note_empty_labels(schema)
         for source, item in read_sources(sources, schema):
             report.rows += 1
+            if (
+                category_map is not None
+                and isinstance(item, NodeRecord)
+                and item.label == "Feedback"
+                and "category" in item.props
+            ):
+                item.props["category"] = category_map.apply(item.props["category"])
             validator.check(item)
             if not validator.count and not isinstance(item, LoadProblem):
                 await writer.add(item, source.name)
@@ -501,10 +576,19 @@ async def load(
             raise LoadFailed(validator.problems, validator.count)
         finish = time.perf_counter()
         await _derive_from_feedback(staged.store, writer, report, dry_run)
+        if category_map is not None:
+            rows = await staged.store.read("feedback/pain_point_categories")
+            known = {row["category"] for row in rows}
+            category_map.no_pain_point = {
+                c: n for c, n in sorted(category_map.result.items()) if c not in known
+            }
         if prune:
             await _prune(staged.store, writer, report, schema, dry_run)
         if report.changed and not dry_run:
-            await _write_run(staged.store, report, sources, agent, started_at)
+            names = [s.name for s in sources]
+            if category_map is not None:
+                names.append(category_map.name)
+            await _write_run(staged.store, report, sources, names, agent, started_at)
         else:
             report.run_id = None
             staged.discard()
@@ -528,9 +612,11 @@ async def _unit_of_work(store: GraphStore, dry_run: bool) -> AsyncIterator[Stage
 async def _derive_from_feedback(
     target: QueryRunner, writer: _Writer, report: LoadReport, dry_run: bool
 ) -> None:
-    """Link new feedback to pain points and recompute the measurements of its touchpoints."""
+    """Link the loaded feedback to pain points, and recompute the measurements of the
+    touchpoints it is about and of the channels it was given on (docs/formats.md)."""
     if dry_run:
         return
+    evidences = report.relationships["EVIDENCES"]
     for source, ids in writer.feedback.items():
         for chunk in _chunks(ids):
             result = await target.write(
@@ -539,31 +625,47 @@ async def _derive_from_feedback(
                     "ids": chunk,
                     "source": source,
                     "loadRun": report.run_id,
-                },
-            )
-            counts = report.relationships["EVIDENCES"]
-            created = result.counters.get("relationships_created", 0)
-            counts.created += created
-            counts.unchanged += int(result.rows[0]["linked"]) - created
-    for source, touchpoints in writer.feedback_touchpoints.items():
-        for chunk in _chunks(sorted(touchpoints)):
-            result = await target.write(
-                "feedback/measure",
-                {
-                    "touchpoints": chunk,
-                    "source": source,
-                    "loadRun": report.run_id,
+                    "unlinkFrom": [] if source in writer.stated_evidence else [source],
                 },
             )
             (row,) = result.rows
-            measures = report.nodes["Measurement"]
-            created = result.counters.get("nodes_created", 0)
-            measures.created += created
-            measures.updated += int(row["changed"]) - created
-            measures.unchanged += int(row["measurements"]) - int(row["changed"])
-            linked = result.counters.get("relationships_created", 0)
-            report.relationships["OF"].created += linked
-            report.relationships["OF"].unchanged += int(row["measurements"]) - linked
+            created = result.counters.get("relationships_created", 0)
+            evidences.created += created
+            evidences.deleted += result.counters.get("relationships_deleted", 0)
+            evidences.unchanged += int(row["linked"]) - created
+            writer.derived_rels[("Feedback", "EVIDENCES", "PainPoint")].update(
+                (link["from"], link["to"]) for link in row["links"]
+            )
+    for source in sorted(writer.feedback_touchpoints.keys() | writer.feedback_channels.keys()):
+        touchpoints = sorted(writer.feedback_touchpoints[source])
+        channels = set(writer.feedback_channels[source])
+        for chunk in _chunks(touchpoints):
+            params = {"touchpoints": chunk, "source": source, "loadRun": report.run_id}
+            _count_measurements(
+                report, writer, "Touchpoint", await target.write("feedback/measure", params)
+            )
+            rows = await target.read("feedback/channels", {"touchpoints": chunk})
+            channels |= {row["channel"] for row in rows}
+        for chunk in _chunks(sorted(channels)):
+            params = {"channels": chunk, "source": source, "loadRun": report.run_id}
+            result = await target.write("feedback/measure_channels", params)
+            _count_measurements(report, writer, "Channel", result)
+
+
+def _count_measurements(report: LoadReport, writer: _Writer, label: str, result: Result) -> None:
+    """Count what feedback/measure or feedback/measure_channels did, and keep it from --prune."""
+    (row,) = result.rows
+    measures = report.nodes["Measurement"]
+    created = result.counters.get("nodes_created", 0)
+    measures.created += created
+    measures.updated += int(row["changed"]) - created
+    measures.unchanged += int(row["measurements"]) - int(row["changed"])
+    linked = result.counters.get("relationships_created", 0)
+    report.relationships["OF"].created += linked
+    report.relationships["OF"].unchanged += int(row["measurements"]) - linked
+    for item in row["kept"]:
+        writer.derived_nodes["Measurement"].add(item["id"])
+        writer.derived_rels[("Measurement", "OF", label)].add((item["id"], item["of"]))
 
 
 async def _prune(
@@ -572,17 +674,25 @@ async def _prune(
     assert writer.kept is not None
     assert writer.kept_rels is not None
     for source in writer.kept:
+        # what feedback derives is kept when derived again; a dry run derives nothing, so
+        # it leaves all that alone for the sources holding feedback
+        unknown = dry_run and source in writer.feedback
         # relationships first: deleting a node takes its relationships with it uncounted
         for triple in sorted(schema.endpoints()):
+            if unknown and triple in _DERIVED_RELS:
+                continue
             rows = await target.read(rel_query("owned", *triple), {"source": source})
-            kept = writer.kept_rels[source][triple]
+            kept = writer.kept_rels[source][triple] | writer.derived_rels[triple]
             stale = [r for r in rows if (r["from"], r["to"]) not in kept]
             report.relationships[triple[1]].deleted += len(stale)
             if stale and not dry_run:
                 await target.write_rows(rel_query("delete", *triple), stale)
         for label in sorted(schema.labels):
+            if unknown and label == "Measurement":
+                continue
             rows = await target.read(node_query("owned", label), {"source": source})
-            gone = sorted({row["id"] for row in rows} - writer.kept[source][label])
+            kept_ids = writer.kept[source][label] | writer.derived_nodes[label]
+            gone = sorted({row["id"] for row in rows} - kept_ids)
             report.nodes[label].deleted += len(gone)
             if not dry_run:
                 for chunk in _chunks(gone):
@@ -593,6 +703,7 @@ async def _write_run(
     target: QueryRunner,
     report: LoadReport,
     sources: Sequence[Source],
+    names: list[str],
     agent: str,
     started_at: dt.datetime,
 ) -> None:
@@ -601,7 +712,7 @@ async def _write_run(
         "kind": ",".join(sorted({s.kind for s in sources})),
         "agent": agent,
         "status": "committed",
-        "sources": ",".join(s.name for s in sources),
+        "sources": ",".join(names),
         "startedAt": started_at.isoformat(timespec="seconds"),
         "finishedAt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "created": totals["created"],

@@ -529,8 +529,9 @@ def _shacl_problems(mapped: _Mapped, name: str) -> Iterator[LoadProblem]:
     """Each violation of the shapes by the mapped graph, sorted by node and property.
 
     A reference (a node with no data property, see `_Mapped.references`) is not held to the
-    shapes' minimum counts: its data is elsewhere. A value of the wrong datatype gives one
-    problem, not one more for each range or enumeration it then cannot meet either.
+    shapes' minimum counts (nor to their `sh:xone`): its data is elsewhere. A value of the
+    wrong datatype gives one problem, not one more for each range or enumeration it then
+    cannot meet either.
     """
     if not mapped.labels:
         return
@@ -549,9 +550,15 @@ def _shacl_problems(mapped: _Mapped, name: str) -> Iterator[LoadProblem]:
         component = results.value(result, SH.sourceConstraintComponent)
         if focus is None or component is None:
             continue
-        if focus in mapped.references and component == SH.MinCountConstraintComponent:
+        if focus in mapped.references and component in _NOT_FOR_REFERENCES:
             continue
         path = results.value(result, SH.resultPath)
+        if component == SH.XoneConstraintComponent:
+            path, value = _xone_path(
+                mapped.graph, shapes, focus, results.value(result, SH.sourceShape)
+            )
+            violations.append((focus, path, value, component, result))
+            continue
         violations.append((focus, path, results.value(result, SH.value), component, result))
     mistyped = {
         (focus, path, value)
@@ -574,6 +581,33 @@ def _shacl_problems(mapped: _Mapped, name: str) -> Iterator[LoadProblem]:
             )
         )
     yield from sorted(found, key=lambda p: (str(p.origin.line), p.origin.field or "", p.message))
+
+
+_NOT_FOR_REFERENCES = (SH.MinCountConstraintComponent, SH.XoneConstraintComponent)
+
+
+def _xone_paths(shapes: Graph, shape: Node | None) -> list[Node]:
+    """The paths of the alternatives of a node shape's `sh:xone` (cxgraph's shapes give one
+    property shape per alternative)."""
+    alternatives = None if shape is None else shapes.value(shape, SH.xone)
+    paths = []
+    for alternative in Collection(shapes, alternatives or RDF.nil):
+        for prop_shape in shapes.objects(alternative, SH.property):
+            if (path := shapes.value(prop_shape, SH.path)) is not None:
+                paths.append(path)
+    return paths
+
+
+def _xone_path(
+    data: Graph, shapes: Graph, focus: Node, shape: Node | None
+) -> tuple[Node | None, Node | None]:
+    """Where to locate a violation of `sh:xone`: the first alternative when the node has
+    none of them, else the second one it has, with its value."""
+    paths = _xone_paths(shapes, shape)
+    given = [(p, v) for p in paths for v in sorted(data.objects(focus, p), key=str)]
+    if not given:
+        return (paths[0] if paths else None), None
+    return given[1] if len(given) > 1 else given[0]
 
 
 def _message(
@@ -609,6 +643,9 @@ def _message(
         return (
             f"expected a literal of type {_curie(given(SH.datatype) or XSD.string)} (sh:datatype)"
         )
+    if component == SH.XoneConstraintComponent:
+        names = " or ".join(_local(p) for p in _xone_paths(shapes, shape))
+        return f"expected exactly one of {names} (sh:xone)"
     if component in (SH.ClassConstraintComponent, SH.OrConstraintComponent):
         return f"expected a node typed {classes()} (sh:class)"
     if component == SH.InConstraintComponent:

@@ -61,6 +61,21 @@ class TableSpec:
                     required.add(col)
         return required
 
+    def exclusive_columns(self, schema: Schema) -> tuple[tuple[str, ...], ...]:
+        """Groups of link columns of which each row fills exactly one, from the `sh:xone`
+        groups of the label (`touchpoint` or `channel` of a feedback row)."""
+        groups = []
+        for types in schema.node_types[self.label].exactly_one:
+            columns = tuple(
+                col
+                for rel_type in types
+                for col, link in self.links.items()
+                if link.type == rel_type and not link.incoming
+            )
+            if columns:
+                groups.append(columns)
+        return tuple(groups)
+
 
 def _process_parents(nodes: list[NodeRecord], rels: list[RelRecord]) -> Iterator[Item]:
     """For each process without a `parent`: the process whose code is its code's parent."""
@@ -163,7 +178,11 @@ FEEDBACK = TableSpec(
         "category": "category",
         "text": "text",
     },
-    {"customer": Link("GIVEN_BY", "Customer"), "touchpoint": Link("ABOUT", "Touchpoint")},
+    {
+        "customer": Link("GIVEN_BY", "Customer"),
+        "touchpoint": Link("ABOUT", "Touchpoint"),
+        "channel": Link("VIA", "Channel"),
+    },
 )
 
 TABLES: dict[str, TableSpec] = {
@@ -550,6 +569,7 @@ def _read_rows(
 ) -> Iterator[Item]:
     node_type = schema.node_types[spec.label]
     required_columns = spec.required_columns(schema)
+    exclusive = spec.exclusive_columns(schema)
     for item in rows:
         if isinstance(item, LoadProblem):
             yield item
@@ -567,7 +587,7 @@ def _read_rows(
                 yield LoadProblem(Origin(name, 1), "the file is empty; expected a header row")
                 return
             line = item.line if isinstance(item, Header) else 1
-            problems = list(_check_header(name, item, spec, required_columns, line))
+            problems = list(_check_header(name, item, spec, required_columns, exclusive, line))
             yield from problems
             if problems:
                 return
@@ -595,6 +615,9 @@ def _read_rows(
         if not isinstance(node_id, str):
             continue
         yield NodeRecord(spec.label, node_id, props, origin, tuple(cleared))
+        for columns in exclusive:
+            if problem := _exactly_one(origin, row, columns):
+                yield problem
         for column, link in spec.links.items():
             ids = _ids(row.get(column) or "", link.many)
             if not ids and column in required_columns:
@@ -608,6 +631,22 @@ def _read_rows(
                 yield RelRecord(link.type, *ends, origin.at(column))
 
 
+def _exactly_one(origin: Origin, row: Row, columns: tuple[str, ...]) -> LoadProblem | None:
+    """A problem when a row fills none or several of `columns`: at the first of them the
+    file has when none, else at the second one filled, with its value."""
+    filled = [col for col in columns if (row.get(col) or "").strip()]
+    if len(filled) == 1:
+        return None
+    expected = f"expected exactly one of {' or '.join(columns)}"
+    if not filled:
+        where = next((col for col in columns if col in row), columns[0])
+        return LoadProblem(origin.at(where), f"{expected}, got neither")
+    others = ", ".join(f"{col} is {row[col].strip()!r}" for col in filled if col != filled[1])
+    return LoadProblem(
+        origin.at(filled[1]), f"{expected}, not both ({others})", row[filled[1]].strip()
+    )
+
+
 def _ids(cell: str, many: bool) -> list[str]:
     if many:
         return [part.strip() for part in cell.split(";") if part.strip()]
@@ -615,7 +654,12 @@ def _ids(cell: str, many: bool) -> list[str]:
 
 
 def _check_header(
-    name: str, header: list[str], spec: TableSpec, required: set[str], line: int | str = 1
+    name: str,
+    header: list[str],
+    spec: TableSpec,
+    required: set[str],
+    exclusive: tuple[tuple[str, ...], ...] = (),
+    line: int | str = 1,
 ) -> Iterator[LoadProblem]:
     known = set(spec.properties) | set(spec.links)
     if unknown := [c for c in header if c not in known]:
@@ -624,7 +668,9 @@ def _check_header(
             f"unknown column(s) {', '.join(unknown)}; the {spec.kind} columns are "
             f"{', '.join(sorted(known))}",
         )
-    if missing := sorted(required - set(header)):
+    missing = sorted(required - set(header))
+    missing += [" or ".join(group) for group in exclusive if not set(group) & set(header)]
+    if missing:
         yield LoadProblem(Origin(name, line), f"missing required column(s) {', '.join(missing)}")
 
 

@@ -50,7 +50,7 @@ AREAS: tuple[Area, ...] = (
         "Experience",
         "What customers go through: pain points at touchpoints, the feedback that evidences "
         "them, and measurements (CSAT, NPS, CES, emotion).",
-        ("Measurement", "PainPoint", "Feedback"),
+        ("PainPoint", "Measurement", "Feedback"),
     ),
     Area(
         "blueprint",

@@ -84,6 +84,9 @@ class NodeType:
     comment: str
     properties: Mapping[str, PropertySpec]
     incoming: tuple[Incoming, ...] = ()
+    exactly_one: tuple[tuple[str, ...], ...] = ()
+    """Groups of relationship types leaving this label of which a node has exactly one
+    (`sh:xone` of the shape): a Feedback is ABOUT a touchpoint or VIA a channel."""
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -199,6 +202,27 @@ def _property_spec(graph: Graph, shape: Node, path: URIRef) -> PropertySpec:
     )
 
 
+def _exactly_one(graph: Graph, node_shape: Node, label: str) -> tuple[tuple[str, ...], ...]:
+    """The `sh:xone` groups of a node shape; each alternative must be a shape with one
+    property shape asking for at least one relationship of a type."""
+    groups = []
+    for alternatives in graph.objects(node_shape, SH.xone):
+        group = []
+        for alternative in Collection(graph, alternatives):
+            prop_shapes = list(graph.objects(alternative, SH.property))
+            path = graph.value(prop_shapes[0], SH.path) if len(prop_shapes) == 1 else None
+            if not isinstance(path, URIRef) or (path, RDF.type, OWL.ObjectProperty) not in graph:
+                raise OntologyError(
+                    f"sh:xone of {label}: each alternative must have one sh:property on a "
+                    "relationship type"
+                )
+            if (_count(graph, prop_shapes[0], SH.minCount) or 0) < 1:
+                raise OntologyError(f"sh:xone of {label}: {path} needs sh:minCount 1")
+            group.append(_local(path))
+        groups.append(tuple(group))
+    return tuple(groups)
+
+
 def read_schema(graph: Graph) -> Schema:
     """Build the schema model from a graph holding the ontology and its shapes."""
     datatype_props = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
@@ -236,11 +260,17 @@ def read_schema(graph: Graph) -> Schema:
             comment=_text(graph, cls, RDFS.comment),
             properties=properties,
             incoming=tuple(incoming),
+            exactly_one=_exactly_one(graph, node_shape, label),
         )
 
     undeclared = {_local(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
     if missing := undeclared - set(node_types):
         raise OntologyError(f"classes without a shape: {sorted(missing)}")
+
+    for label, node_type in node_types.items():
+        for rel_type in {t for group in node_type.exactly_one for t in group}:
+            if not any(e.source == label for e in endpoints[rel_type]):
+                raise OntologyError(f"sh:xone of {label}: no sh:property allows {rel_type}")
 
     relationship_types = {}
     for prop in object_props:

@@ -178,6 +178,14 @@ def _how_many(min_count: int, max_count: int | None) -> str:
     return "any number"
 
 
+def _either(schema: Schema, label: str, rel: str) -> str:
+    """What a `sh:xone` of the label adds to the count of its `rel` relationships."""
+    for group in schema.node_types[label].exactly_one:
+        if rel in group:
+            return ", and exactly one of " + " or ".join(_link(t) for t in group)
+    return ""
+
+
 def _incoming_count(schema: Schema, target: str, rel: str, source: str) -> str:
     for inc in schema.node_types[target].incoming:
         if inc.type == rel and inc.source == source:
@@ -383,7 +391,8 @@ def _label(schema: Schema, node_type: NodeType) -> Iterator[Block]:
                     (
                         f"→ {_link(rel.type)}",
                         ", ".join(_link(t) for t in ep.targets),
-                        _how_many(ep.min_count, ep.max_count),
+                        _how_many(ep.min_count, ep.max_count)
+                        + _either(schema, node_type.label, rel.type),
                     )
                 )
     for rel in schema.relationship_types.values():
@@ -418,7 +427,7 @@ def _relationships(schema: Schema) -> Iterator[Block]:
                 rows.append(
                     (
                         f"{_link(ep.source)} → {_link(target)}",
-                        _endpoint_count(ep),
+                        _endpoint_count(ep) + _either(schema, ep.source, rel.type),
                         f"{_incoming_count(schema, target, rel.type, ep.source)} per {target}",
                     )
                 )

@@ -151,6 +151,11 @@ async def test_record_feedback_links_it_and_updates_measurements(copy_url: str) 
         copy_url, '{ measurement(id: "m-tp-bb-book-slot-csat-2030-01") { value sampleSize } }'
     )
     assert month["measurement"] == {"value": 2.0, "sampleSize": 1}
+    # and of its channel (SMS), from all feedback given on it that month
+    channel = await ask(
+        copy_url, '{ measurement(id: "m-channel-ch-sms-csat-2030-01") { value sampleSize } }'
+    )
+    assert channel["measurement"] == {"value": 2.0, "sampleSize": 1}
     with pytest.raises(TransportQueryError, match="feedback 'fb-new' exists already"):
         await ask(
             copy_url,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,20 +10,8 @@ from typer.testing import CliRunner
 
 from loaders.cli import app
 from queries.settings import get_store_settings
-from tests.conftest import short_tmp_dir
 
 runner = CliRunner(env={"COLUMNS": "200"})  # no wrapping inside error boxes
-
-
-@pytest.fixture
-def data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = short_tmp_dir("cxg-cli-")
-    monkeypatch.setenv("CXGRAPH_DATA_DIR", str(path))
-    monkeypatch.setenv("CXGRAPH_GRAPH", "cli")
-    get_store_settings.cache_clear()
-    yield path
-    get_store_settings.cache_clear()
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_load_report_runs_and_export(data_dir: Path, tmp_path: Path) -> None:

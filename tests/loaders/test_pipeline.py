@@ -208,6 +208,11 @@ HEADER = "id,name,kind,parent,verified_at\n"
         ("customers", "id,name,since\nc-1,Ann,yesterday\n", ":2: field 'since'", "expected a date"),
         ("feedback", "id,touchpoint,date,kind\nfb-1,tp-nope,2026-01-01,survey\n", ":2: field 'touchpoint'", "no Touchpoint"),
         ("feedback", "id,touchpoint,date,kind,score\nfb-1,tp-bb-order,2026-01-01,survey,eleven\n", ":2: field 'score'", "expected a number"),
+        ("feedback", "id,channel,date,kind\nfb-1,ch-nope,2026-01-01,survey\n", ":2: field 'channel'", "no Channel has this id (got 'ch-nope')"),
+        ("feedback", "id,touchpoint,channel,date,kind\nfb-1,tp-bb-book-slot,ch-web,2026-01-01,survey\n", ":2: field 'channel'", "expected exactly one of touchpoint or channel, not both (touchpoint is 'tp-bb-book-slot') (got 'ch-web')"),
+        ("feedback", "id,touchpoint,channel,date,kind\nfb-1,,,2026-01-01,survey\n", ":2: field 'touchpoint'", "expected exactly one of touchpoint or channel, got neither"),
+        ("feedback", "id,channel,date,kind\nfb-1,,2026-01-01,survey\n", ":2: field 'channel'", "expected exactly one of touchpoint or channel, got neither"),
+        ("feedback", "id,date,kind\nfb-1,2026-01-01,survey\n", ":1", "missing required column(s) touchpoint or channel"),
     ],
 )  # fmt: skip
 async def test_bad_input_is_located_and_changes_nothing(
@@ -314,7 +319,7 @@ async def test_feedback_scores_become_monthly_measurements(demo_store: FalkorSto
     # Worked out here from feedback.csv, independently of the query that derives them.
     groups: dict[tuple[str, str, str], list[float]] = {}
     for row in read_csv(DEMO_DIR / "feedback.csv"):
-        if row["metric"] and row["score"]:
+        if row["metric"] and row["score"] and row["touchpoint"]:  # else: a channel's only
             key = (row["touchpoint"], row["metric"], row["date"][:7])
             groups.setdefault(key, []).append(float(row["score"]))
     assert len(groups) > 20

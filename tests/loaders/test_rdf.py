@@ -24,6 +24,7 @@ from queries.embedded import EmbeddedEngine
 from queries.falkor import FalkorStore
 from queries.store import GraphStore
 from tests.conftest import short_tmp_dir
+from tests.loaders.conftest import write
 
 DATA = Path(__file__).parent / "data"
 ORG_CHART = DATA / "rdf-org-chart.ttl"
@@ -517,6 +518,25 @@ BAD = {
         "^HAS_STAGE",
         "no cx:Journey has HAS_STAGE to this node; one is required (sh:minCount)",
     ),
+    "feedback about a touchpoint and via a channel (SHACL, sh:xone)": Bad(
+        "feedback.ttl",
+        PREFIXES
+        + f'<{EX}fb-1> a cx:Feedback ; cx:kind "survey" ; cx:date "2026-01-01"^^xsd:date ;\n'
+        + f"    cx:ABOUT <{D}Touchpoint/tp-switch-compare-plans> ; cx:VIA <{D}Channel/ch-web> .\n"
+        + TP
+        + f"<{D}Channel/ch-web> a cx:Channel .\n",
+        f"{EX}fb-1",
+        "VIA",
+        f"expected exactly one of ABOUT or VIA (sh:xone) (got '{D}Channel/ch-web')",
+    ),
+    "feedback about nothing (SHACL, sh:xone)": Bad(
+        "feedback.ttl",
+        PREFIXES
+        + f'<{EX}fb-1> a cx:Feedback ; cx:kind "survey" ; cx:date "2026-01-01"^^xsd:date .\n',
+        f"{EX}fb-1",
+        "ABOUT",
+        "expected exactly one of ABOUT or VIA (sh:xone)",
+    ),
     "two classes": Bad(
         "both.ttl",
         PREFIXES + f'<{EX}x> a cx:Team, cx:Person ; cx:name "X" .\n',
@@ -567,11 +587,7 @@ async def test_a_bad_file_is_refused_where_it_is_wrong_and_changes_nothing(
     case: str, preloaded: Preloaded, tmp_path: Path
 ) -> None:
     bad = BAD[case]
-    path = tmp_path / bad.name
-    if isinstance(bad.content, bytes):
-        path.write_bytes(bad.content)
-    else:
-        path.write_text(bad.content, encoding="utf-8")
+    path = write(tmp_path / bad.name, bad.content)
 
     with pytest.raises(LoadFailed) as failed:
         await load(preloaded.store, [Source("rdf", path)])

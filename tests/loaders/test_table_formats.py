@@ -315,6 +315,24 @@ def json_not_utf8(tmp: Path) -> tuple[Source, Origin, str]:
     return Source("teams", path), Origin(str(path), 2), "not UTF-8 text"
 
 
+def json_feedback_about_both(tmp: Path) -> tuple[Source, Origin, str]:
+    path = tmp / "feedback.json"
+    row = {"id": "fb-1", "touchpoint": "tp-a", "channel": "ch-web", "date": "2026-01-01"}
+    path.write_text(json.dumps({"feedback": [{**row, "kind": "survey"}]}))
+    message = "expected exactly one of touchpoint or channel, not both (touchpoint is 'tp-a')"
+    return Source("feedback", path), Origin(str(path), "/feedback/0", "channel"), message
+
+
+def xlsx_feedback_about_neither(tmp: Path) -> tuple[Source, Origin, str]:
+    sheet: list[list[Any]] = [
+        ["id", "touchpoint", "channel", "date", "kind"],
+        ["fb-1", None, None, dt.date(2026, 1, 1), "survey"],
+    ]
+    path = write_xlsx(tmp / "feedback.xlsx", {"Feedback": sheet})
+    message = "expected exactly one of touchpoint or channel, got neither"
+    return Source("feedback", path), Origin(f"{path}[Feedback]", 2, "touchpoint"), message
+
+
 def unsupported_suffix(tmp: Path) -> tuple[Source, Origin, str]:
     path = tmp / "teams.txt"
     path.write_text("id,name\nt-a,A\n")
@@ -337,6 +355,8 @@ CASES: list[Case] = [
     json_missing_value,
     json_bad_date,
     json_not_utf8,
+    json_feedback_about_both,
+    xlsx_feedback_about_neither,
     unsupported_suffix,
 ]
 

@@ -56,11 +56,13 @@ def test_design_sketch_is_covered() -> None:
         ("Touchpoint", "ADDRESSES", "CustomerNeed"),
         ("PainPoint", "OCCURS_AT", "Touchpoint"),
         ("Feedback", "ABOUT", "Touchpoint"),
+        ("Feedback", "VIA", "Channel"),
         ("Feedback", "GIVEN_BY", "Customer"),
         ("Feedback", "EVIDENCES", "PainPoint"),
         ("Measurement", "OF", "Touchpoint"),
         ("Measurement", "OF", "Stage"),
         ("Measurement", "OF", "Journey"),
+        ("Measurement", "OF", "Channel"),
         ("Process", "SUPPORTS", "Touchpoint"),
         ("Process", "PART_OF", "Process"),
         ("Process", "HANDS_OFF_TO", "Process"),
@@ -118,6 +120,40 @@ def test_a_shape_naming_an_undeclared_property_is_refused() -> None:
         read_schema(graph + bogus)
 
 
+def test_feedback_is_about_a_touchpoint_or_via_a_channel() -> None:
+    schema = load_schema()
+    feedback = schema.node_types["Feedback"]
+    assert feedback.exactly_one == (("ABOUT", "VIA"),)
+    assert all(not node.exactly_one for node in schema.node_types.values() if node is not feedback)
+    for rel_type in ("ABOUT", "VIA"):
+        (endpoint,) = [
+            e for e in schema.relationship_types[rel_type].endpoints if e.source == "Feedback"
+        ]
+        assert (endpoint.min_count, endpoint.max_count) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("alternative", "message"),
+    [
+        (f"[ sh:property [ sh:path <{CX}colour> ; sh:minCount 1 ] ]", "one sh:property"),
+        (f"[ sh:property [ sh:path <{CX}OWNS> ] ]", "needs sh:minCount 1"),
+        (f"[ sh:property [ sh:path <{CX}OWNS> ; sh:minCount 1 ] ]", "no sh:property allows OWNS"),
+    ],
+)
+def test_an_xone_the_model_cannot_read_is_refused(alternative: str, message: str) -> None:
+    graph = ontology_graph()
+    shape = next(graph.subjects(URIRef("http://www.w3.org/ns/shacl#targetClass"), CX.Customer))
+    bogus = Graph().parse(
+        data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <{shape}> sh:xone ( {alternative} [ sh:property [ sh:path <{CX}IN_SEGMENT> ; sh:minCount 1 ] ] ) .
+        """,
+        format="turtle",
+    )
+    with pytest.raises(OntologyError, match=message):
+        read_schema(graph + bogus)
+
+
 def _shapes() -> Graph:
     return Graph().parse(SHAPES_FILE, format="turtle") + ontology_graph()
 
@@ -157,6 +193,11 @@ def _kestrel() -> Graph:
     g.add((EX.journey, CX.id, Literal("j-switch")))
     g.add((EX.journey, CX.name, Literal("Switching")))
     g.add((EX.journey, CX.HAS_STAGE, EX.stage))
+    g.add((EX.fb, RDF.type, CX.Feedback))
+    g.add((EX.fb, CX.id, Literal("fb-1")))
+    g.add((EX.fb, CX.kind, Literal("complaint")))
+    g.add((EX.fb, CX.date, Literal("2026-01-05", datatype=XSD.date)))
+    g.add((EX.fb, CX.ABOUT, EX.tp))
     return g
 
 
@@ -167,6 +208,11 @@ def _check(data: Graph) -> tuple[bool, str]:
 
 def test_shapes_accept_good_data() -> None:
     conforms, report = _check(_kestrel())
+    assert conforms, report
+    via_channel = _kestrel()
+    via_channel.remove((EX.fb, CX.ABOUT, None))
+    via_channel.add((EX.fb, CX.VIA, EX.web_channel))
+    conforms, report = _check(via_channel)
     assert conforms, report
 
 
@@ -189,6 +235,11 @@ def test_shapes_accept_good_data() -> None:
         (lambda g: g.set((EX.pricing, CX.code, Literal("3.x"))), "3.x"),
         # a touchpoint in two stages
         (lambda g: g.add((EX.stage2, CX.HAS_TOUCHPOINT, EX.tp)), "HAS_TOUCHPOINT"),
+        # feedback about a touchpoint and via a channel, or about neither
+        (lambda g: g.add((EX.fb, CX.VIA, EX.web_channel)), "XoneConstraintComponent"),
+        (lambda g: g.remove((EX.fb, CX.ABOUT, None)), "XoneConstraintComponent"),
+        # via something that is no channel
+        (lambda g: (g.remove((EX.fb, CX.ABOUT, None)), g.add((EX.fb, CX.VIA, EX.tp))), "cx:VIA"),
     ],
 )
 def test_shapes_reject_bad_data_with_readable_messages(change: object, expected: str) -> None:

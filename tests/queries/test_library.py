@@ -1148,7 +1148,7 @@ async def test_schema_overview(demo_store: GraphStore) -> None:
         "Customer", "Feedback", "Opportunity",
     )} == {
         "Team": 27, "Person": 102, "Process": 45, "System": 16, "Journey": 3, "Stage": 18,
-        "Touchpoint": 38, "PainPoint": 33, "Customer": 80, "Feedback": 210, "Opportunity": 7,
+        "Touchpoint": 38, "PainPoint": 33, "Customer": 80, "Feedback": 215, "Opportunity": 7,
     }  # fmt: skip
     assert [r["label"] for r in rows] == sorted(nodes)
     (team,) = [r for r in rows if r["label"] == "Team"]

@@ -1,5 +1,5 @@
 // Monthly CSAT, NPS and CES of the touchpoints $touchpoints, computed from every scored
-// feedback on them: one Measurement per touchpoint, metric and
+// feedback about them: one Measurement per touchpoint, metric and
 // month (phase "after", dated the first of the month), Measurement-OF->Touchpoint.
 // CSAT and CES are averages (2 decimals); NPS is % promoters (9-10) - % detractors (0-6).
 // A measurement whose value and sample size did not change is left as it is.
@@ -10,8 +10,9 @@
 //   $loadRun      string        id of the load run
 //
 // Returns one row:
-//   measurements  integer  measurements of those touchpoints (new, changed or not)
-//   changed       integer  of which new or changed by this call
+//   measurements  integer    measurements of those touchpoints (new, changed or not)
+//   changed       integer    of which new or changed by this call
+//   kept          list<map>  each of them, {id: measurement id, of: touchpoint id}
 UNWIND $touchpoints AS touchpointId
 MATCH (tp:Touchpoint {id: touchpointId})
 // (a WITH here keeps FalkorDB from scanning every Feedback node for each touchpoint)
@@ -32,4 +33,5 @@ SET m.value = value, m.sampleSize = answers,
     m.loadRun = CASE WHEN changed THEN $loadRun ELSE m.loadRun END
 MERGE (m)-[r:OF]->(tp)
 ON CREATE SET r.source = $source, r.loadRun = $loadRun
-RETURN count(m) AS measurements, sum(CASE WHEN changed THEN 1 ELSE 0 END) AS changed
+RETURN count(m) AS measurements, sum(CASE WHEN changed THEN 1 ELSE 0 END) AS changed,
+       collect({id: m.id, of: tp.id}) AS kept
