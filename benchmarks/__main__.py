@@ -18,7 +18,7 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 def main(
     scale: Annotated[float, typer.Option(help="Size of the enterprise; 1 is ~213k nodes.")] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 1,
-    samples: Annotated[int, typer.Option(help="Requests per question for latencies.")] = 300,
+    samples: Annotated[int, typer.Option(help="Requests per question for latencies.")] = 200,
     clients: Annotated[str, typer.Option(help="Concurrent clients to try, comma-separated.")] = (
         "1,8,32"
     ),
@@ -32,7 +32,7 @@ def main(
     ] = None,
     page_samples: Annotated[
         int, typer.Option(help="Visits of each kind of page in headless Chromium; 0: none.")
-    ] = 10,
+    ] = 6,
     neo4j: Annotated[
         bool | None,
         typer.Option(

@@ -156,7 +156,7 @@ CASES = [
 ]
 """Every cross-silo question; the concurrency mix uses those about one item."""
 
-GLOBAL_SAMPLES = 20
+GLOBAL_SAMPLES = 10
 """Requests per question about the whole graph (they are much slower than the others)."""
 
 REUSED_SAMPLES = 100
@@ -169,7 +169,7 @@ class Config:
 
     scale: float = 1.0
     seed: int = 1
-    samples: int = 300
+    samples: int = 200
     """Requests per question for latency, engine alone and through the API."""
     clients: tuple[int, ...] = (1, 8, 32)
     concurrency_seconds: float = 10.0
@@ -177,7 +177,7 @@ class Config:
     work_dir: Path | None = None
     data_dir: Path | None = None
     """An engine data directory whose graph `bench` is loaded already: no generate or load."""
-    page_samples: int = 10
+    page_samples: int = 6
     """Visits of each kind of page in headless Chromium (0: no pages)."""
     neo4j: bool = False
     """Also load and measure on the Neo4j server of NEO4J_URI, side by side."""
@@ -196,6 +196,8 @@ class Report:
     """The embedded engine's measurements."""
     neo4j: dict[str, Any] | None = None
     """The same measurements on Neo4j, when asked for."""
+    seconds: float = 0.0
+    """Wall time of the whole run."""
 
 
 def run(config: Config) -> Report:
@@ -209,6 +211,7 @@ def run(config: Config) -> Report:
         machine=machine(),
         started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
+    started = time.perf_counter()
     neo4j = None
     if config.neo4j:  # checked first: a wrong setting fails now, not after the embedded run
         settings = StoreSettings(engine="neo4j")
@@ -238,6 +241,7 @@ def run(config: Config) -> Report:
             engine.stop()
         if neo4j is not None:
             report.neo4j = _measure(neo4j, files, work, config)
+    report.seconds = round(time.perf_counter() - started, 1)
     return report
 
 
@@ -512,7 +516,8 @@ def print_report(report: Report, console: Console) -> None:
     console.print(
         f"[bold]cxgraph benchmarks[/] — scale {report.config['scale']}, seed "
         f"{report.config['seed']}, {report.started}\n{m['cpu']} ({m['cores']} cores, "
-        f"{m['memory_gib']} GiB), Python {m['python']}, commit {m['commit'] or '?'}"
+        f"{m['memory_gib']} GiB), Python {m['python']}, commit {m['commit'] or '?'}; the run "
+        f"took {report.seconds / 60:.1f} minutes"
     )
     sections = report.sections
     if "generate" in sections:

@@ -83,6 +83,7 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
     assert sections["memory"]["engine_mb"]["rss"] > 0
     assert sections["memory"]["api_mb"]["rss"] > 0
 
+    assert report.seconds > 0
     out = tmp_path / "report.json"
     write_json(report, out)
     assert json.loads(out.read_text())["config"]["scale"] == 0.01
