@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
+import os
 import random
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -158,6 +161,9 @@ CASES = [
 
 GLOBAL_SAMPLES = 10
 """Requests per question about the whole graph (they are much slower than the others)."""
+
+SPAWN_SECONDS = 3.0
+"""Time given to the client processes of a concurrency step to start."""
 
 REUSED_SAMPLES = 100
 """Items per question asked twice with answers kept (the first ask computes the answer)."""
@@ -474,10 +480,59 @@ async def _concurrency(url: str, target: Target, config: Config) -> dict[str, An
 async def _concurrency_step(
     url: str, ids: dict[str, list[str]], cases: list[Case], clients: int, config: Config
 ) -> dict[str, Any]:
-    """`clients` concurrent clients asking random questions of `cases` for a fixed time."""
+    """`clients` concurrent clients asking random questions of `cases` for a fixed time.
+
+    The clients are spread over one process per core: one Python process cannot send more
+    than a few hundred requests a second, fewer the more connections it juggles, and would
+    measure itself rather than the server.
+    """
+    processes = max(1, min(clients, os.cpu_count() or 1))
+    shares = [range(n, clients, processes) for n in range(processes)]
+    # the processes start together once all of them are up (the clock is the system's)
+    start_at = time.perf_counter() + SPAWN_SECONDS
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [
+            pool.submit(_clients, url, ids, cases, list(numbers), config, start_at)
+            for numbers in shares
+        ]
+        results = [future.result() for future in futures]
+    latencies = [ms for share, _, _ in results for ms in share]
+    return {
+        "requests": len(latencies),
+        "requests_per_s": round(sum(len(share) / seconds for share, _, seconds in results), 1),
+        "errors": sum(errors for _, errors, _ in results),
+        "client_processes": processes,
+        "latency_ms": percentiles(latencies),
+    }
+
+
+def _clients(
+    url: str,
+    ids: dict[str, list[str]],
+    cases: list[Case],
+    numbers: list[int],
+    config: Config,
+    start_at: float,
+) -> tuple[list[float], int, float]:
+    """Run the clients `numbers` (in a process of their own) from `start_at` for the step's
+    time; their latencies (ms), errors and the seconds they ran."""
+    time.sleep(max(0.0, start_at - time.perf_counter()))
+    began = time.perf_counter()
+    latencies, errors = asyncio.run(_run_clients(url, ids, cases, numbers, config, began))
+    return latencies, errors, time.perf_counter() - began
+
+
+async def _run_clients(
+    url: str,
+    ids: dict[str, list[str]],
+    cases: list[Case],
+    numbers: list[int],
+    config: Config,
+    began: float,
+) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
-    deadline = time.perf_counter() + config.concurrency_seconds
+    deadline = began + config.concurrency_seconds
 
     async def worker(number: int, client: httpx.AsyncClient) -> None:
         nonlocal errors
@@ -497,17 +552,10 @@ async def _concurrency_step(
             latencies.append((time.perf_counter() - started) * 1000)
             errors += not ok
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    limits = httpx.Limits(max_connections=len(numbers), max_keepalive_connections=len(numbers))
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
-        began = time.perf_counter()
-        await asyncio.gather(*(worker(n, client) for n in range(clients)))
-        elapsed = time.perf_counter() - began
-    return {
-        "requests": len(latencies),
-        "requests_per_s": round(len(latencies) / elapsed, 1),
-        "errors": errors,
-        "latency_ms": percentiles(latencies),
-    }
+        await asyncio.gather(*(worker(n, client) for n in numbers))
+    return latencies, errors
 
 
 def print_report(report: Report, console: Console) -> None:
@@ -613,11 +661,19 @@ def _ms_table(title: str, columns: tuple[str, ...], rows: dict[str, tuple[float,
 
 def _concurrency_table(title: str, steps: dict[str, Any]) -> Table:
     table = Table(title=title)
-    for column in ("questions, clients", "requests", "req/s", "p50 ms", "p99 ms", "errors"):
+    for column in (
+        "questions, clients",
+        "client processes",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+    ):
         table.add_column(column, justify="right")
     for clients, c in steps.items():
         table.add_row(
-            clients, str(c["requests"]), str(c["requests_per_s"]),
+            clients, str(c["client_processes"]), str(c["requests"]), str(c["requests_per_s"]),
             str(c["latency_ms"]["median"]), str(c["latency_ms"]["p99"]), str(c["errors"]),
         )  # fmt: skip
     return table

@@ -64,6 +64,7 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
     for step in sections["concurrency"].values():
         assert step["requests"] > 0
         assert step["errors"] == 0
+        assert 1 <= step["client_processes"] <= 2
 
     # asked again, every answer is the one kept from the first time
     assert set(sections["reused"]["questions"]) == {case.query for case in CASES}
