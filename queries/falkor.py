@@ -19,7 +19,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from ontology.model import Schema, load_schema
 from queries.ddl import falkordb_indexes
-from queries.embedded import EmbeddedEngine, process_alive
+from queries.embedded import PID_NAME, EmbeddedEngine, process_alive
 from queries.errors import EngineUnavailable, GraphBusy, QueryError
 from queries.falkor_results import read_compact
 from queries.store import GraphStore, Params, Result, Staged
@@ -36,6 +36,10 @@ _COUNTERS = {  # Result.counters key: the engine's statistic
 # Statistics of a write query that mean it changed the graph ("Nodes created", "Properties
 # removed", "Labels added", ...).
 _CHANGE = re.compile(r"created|deleted|set|removed|added", re.IGNORECASE)
+
+
+COPY_TIMEOUT_S = 300
+"""Longest wait for GRAPH.COPY (about 2 s per million nodes and relationships)."""
 
 
 def _version_key(graph: str) -> str:
@@ -198,7 +202,17 @@ class FalkorStore(GraphStore):
     async def copy_to(self, name: str) -> FalkorStore:
         """Copy this graph (indexes and constraints included) to graph `name`, replacing it."""
         await self._client.connection.delete(name)
-        await self._client.connection.execute_command("GRAPH.COPY", self._graph_name, name)
+        copy = self._client.connection.execute_command("GRAPH.COPY", self._graph_name, name)
+        try:
+            await asyncio.wait_for(copy, COPY_TIMEOUT_S)
+        except TimeoutError:
+            # FalkorDB 4.16 can deadlock when its copy's fork races another fork of the
+            # engine (FalkorDB/FalkorDB#1637): say so rather than wait for ever
+            raise EngineUnavailable(
+                f"the engine did not copy graph {self._graph_name!r} within {COPY_TIMEOUT_S} s "
+                "and may be stuck; stop the process that started it (its pid is in "
+                f"{self._engine.data_dir / PID_NAME}) and run the load again"
+            ) from None
         await self._changed(name)
         return self.on_graph(name)
 

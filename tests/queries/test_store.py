@@ -17,9 +17,10 @@ from falkordb import Edge, Node, Path
 
 from loaders.pipeline import DEMO_DIR
 from ontology.model import load_schema
+from queries import falkor
 from queries.ddl import falkordb_indexes
 from queries.embedded import EmbeddedEngine
-from queries.errors import QueryError, UnknownQuery
+from queries.errors import EngineUnavailable, QueryError, UnknownQuery
 from queries.falkor import FalkorStore, _literal
 from queries.store import GraphStore, QueryStats, Row, plain
 from tests.conftest import short_tmp_dir
@@ -348,3 +349,12 @@ def test_parameter_literals_of_every_kind() -> None:
     for bad in (math.nan, math.inf, {"a`b": 1}, {"": 1}, object()):
         with pytest.raises(QueryError):
             _literal(bad)
+
+
+async def test_a_copy_that_never_ends_is_reported(
+    empty_store: FalkorStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await empty_store.write_rows(UPSERT_TEAM, team_rows(1))
+    monkeypatch.setattr(falkor, "COPY_TIMEOUT_S", 0)
+    with pytest.raises(EngineUnavailable, match="did not copy graph 'test' within 0 s"):
+        await empty_store.copy_to("test~staging")
