@@ -45,10 +45,12 @@ async def demo_store(demo_dir: Path) -> AsyncIterator[GraphStore]:
     Tests must not write to it; tests that write use `empty_store`.
     """
     store = await FalkorStore.open(EmbeddedEngine(demo_dir), "demo")
-    await store.apply_schema()
-    await load(store, demo_sources(), agent="tests")
-    yield store
-    await store.close()
+    try:  # a failing load still stops the engine
+        await store.apply_schema()
+        await load(store, demo_sources(), agent="tests")
+        yield store
+    finally:
+        await store.close()
 
 
 @pytest.fixture
@@ -65,10 +67,12 @@ async def empty_store() -> AsyncIterator[FalkorStore]:
     """A store on its own fresh embedded engine, with the schema applied."""
     path = short_tmp_dir("cxg-")
     store = await FalkorStore.open(EmbeddedEngine(path), "test")
-    await store.apply_schema()
-    yield store
-    await store.close()
-    shutil.rmtree(path, ignore_errors=True)
+    try:
+        await store.apply_schema()
+        yield store
+    finally:
+        await store.close()
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def free_port() -> int:
