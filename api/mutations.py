@@ -40,7 +40,14 @@ class FeedbackInput:
         default=None, description="Id of the feedback; one is made up when not given."
     )
     customer: strawberry.ID = strawberry.field(description="The customer who gave it.")
-    touchpoint: strawberry.ID = strawberry.field(description="The touchpoint it is about.")
+    touchpoint: strawberry.ID | None = strawberry.field(
+        default=None, description="The touchpoint it is about (or give `channel`)."
+    )
+    channel: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The channel it was given on, when it is about no particular touchpoint "
+        "(or give `touchpoint`).",
+    )
     kind: FeedbackKind  # type: ignore[valid-type]
     date: date
     text: str | None = None
@@ -171,7 +178,15 @@ async def record_feedback(info: Info[Context, None], input: FeedbackInput) -> An
     if await info.context.nodes["Feedback"].load(feedback_id) is not None:
         raise UserError(f"input.id: feedback {feedback_id!r} exists already")
     await _existing(info, "Customer", str(input.customer), "input.customer")
-    await _existing(info, "Touchpoint", str(input.touchpoint), "input.touchpoint")
+    if (input.touchpoint is None) == (input.channel is None):
+        raise UserError(
+            "input.touchpoint: give the touchpoint the feedback is about, or else the channel "
+            "it was given on; not both, not neither"
+        )
+    if input.touchpoint is not None:
+        await _existing(info, "Touchpoint", str(input.touchpoint), "input.touchpoint")
+    if input.channel is not None:
+        await _existing(info, "Channel", str(input.channel), "input.channel")
     for pain_point in input.pain_points:
         await _existing(info, "PainPoint", str(pain_point), "input.painPoints")
     props = _checked(
@@ -193,18 +208,22 @@ async def record_feedback(info: Info[Context, None], input: FeedbackInput) -> An
     params = {
         "props": props,
         "customer": str(input.customer),
-        "touchpoint": str(input.touchpoint),
+        "touchpoint": None if input.touchpoint is None else str(input.touchpoint),
+        "channel": None if input.channel is None else str(input.channel),
         "painPoints": [str(p) for p in input.pain_points],
         "run": run,
         "source": SOURCE,
     }
     await _write(info, "change/record_feedback", params)
     if "score" in props:  # keep the monthly measurements of the touchpoint and its channel
-        touchpoints = [str(input.touchpoint)]
-        measure = {"touchpoints": touchpoints, "source": SOURCE, "loadRun": run["id"]}
-        await _write(info, "feedback/measure", measure)
-        rows = await info.context.store.read("feedback/channels", {"touchpoints": touchpoints})
-        if channels := sorted(row["channel"] for row in rows):
+        channels = [str(input.channel)] if input.channel is not None else []
+        if input.touchpoint is not None:
+            touchpoints = [str(input.touchpoint)]
+            measure = {"touchpoints": touchpoints, "source": SOURCE, "loadRun": run["id"]}
+            await _write(info, "feedback/measure", measure)
+            rows = await info.context.store.read("feedback/channels", {"touchpoints": touchpoints})
+            channels = sorted(row["channel"] for row in rows)
+        if channels:
             measure = {"channels": channels, "source": SOURCE, "loadRun": run["id"]}
             await _write(info, "feedback/measure_channels", measure)
     return await _reload(info, "Feedback", feedback_id)
@@ -270,8 +289,9 @@ def mutation_type() -> type:
         "record_feedback": (
             record_feedback,
             TYPES["Feedback"],
-            "Record feedback of a customer about a touchpoint (and the monthly measurements "
-            "of the touchpoint and of its channel); returns the feedback.",
+            "Record feedback of a customer about a touchpoint, or given on a channel about no "
+            "particular touchpoint (and the monthly measurements of the touchpoint and of its "
+            "channel); returns the feedback.",
         ),
         "mark_verified": (
             mark_verified,

@@ -86,6 +86,12 @@ async def test_refused_changes_say_why_and_change_nothing(
              kind: SURVEY, date: "2026-11-02", metric: CSAT}) { id }""": "a score needs its metric",
         """recordFeedback(input: {customer: "c-9999", touchpoint: "tp-bb-book-slot",
              kind: SURVEY, date: "2026-11-02"}) { id }""": "input.customer: there is no Customer",
+        """recordFeedback(input: {customer: "c-0001", touchpoint: "tp-bb-book-slot",
+             channel: "ch-web", kind: SURVEY, date: "2026-11-02"}) { id }""": "not both",
+        """recordFeedback(input: {customer: "c-0001", kind: SURVEY,
+             date: "2026-11-02"}) { id }""": "or else the channel it was given on",
+        """recordFeedback(input: {customer: "c-0001", channel: "ch-none", kind: SURVEY,
+             date: "2026-11-02"}) { id }""": "input.channel: there is no Channel 'ch-none'",
         'saveOpportunity(input: {id: "opp-new", name: "New"}) { id }': "input.status: required",
         """saveOpportunity(input: {id: "opp-new", name: " ", status: IDEA}) { id }""": "input.name",
     }
@@ -162,6 +168,27 @@ async def test_record_feedback_links_it_and_updates_measurements(copy_url: str) 
             """mutation { recordFeedback(input: {id: "fb-new", customer: "c-0002",
                  touchpoint: "tp-bb-book-slot", kind: SURVEY, date: "2030-01-15"}) { id } }""",
         )
+
+
+async def test_record_feedback_given_on_a_channel(copy_url: str) -> None:
+    recorded = await ask(
+        copy_url,
+        """mutation { recordFeedback(input: {id: "fb-phone", customer: "c-0003",
+             channel: "ch-phone", kind: COMPLAINT, date: "2030-02-03", metric: CSAT,
+             score: 1, text: "Forty minutes on hold"}) {
+           id touchpoint { id } channel { id } painPoints { totalCount } } }""",
+    )
+    assert recorded["recordFeedback"] == {
+        "id": "fb-phone",
+        "touchpoint": None,
+        "channel": {"id": "ch-phone"},
+        "painPoints": {"totalCount": 0},
+    }
+    # the only feedback on the phone channel in February 2030
+    month = await ask(
+        copy_url, '{ measurement(id: "m-channel-ch-phone-csat-2030-02") { value sampleSize } }'
+    )
+    assert month["measurement"] == {"value": 1.0, "sampleSize": 1}
 
 
 async def test_save_opportunity_creates_then_updates_only_what_is_given(copy_url: str) -> None:
