@@ -54,6 +54,9 @@ _POLL_INTERVAL_S = 0.02
 # How long a PING to something already listening on the socket may take before we decide it
 # is not an engine.
 _PROBE_TIMEOUT_S = 5.0
+_PROBE_GRAPH = "~probe"
+"""A graph the engine creates and deletes at start, to see that it can."""
+_START_ATTEMPTS = 3
 DEFAULT_QUERY_MEMORY_MB = 1024
 """Memory one query may use on the embedded engine (FalkorDB's QUERY_MEM_CAPACITY)."""
 # Per-command timeout of the admin connection (INFO, BGREWRITEAOF, ...).
@@ -182,8 +185,16 @@ class EmbeddedEngine:
             if self._probe_existing(deadline):
                 self._reused = True
                 return
-            self._proc = self._spawn(server, module)
-            self._wait_until_ready(self._proc, deadline)
+            for attempt in range(1, _START_ATTEMPTS + 1):
+                self._proc = self._spawn(server, module)
+                self._wait_until_ready(self._proc, deadline)
+                if self._creates_graphs() or attempt == _START_ATTEMPTS:
+                    break
+                # FalkorDB 4.16 sometimes starts with its lock on the list of graphs broken
+                # (more releases than takes): the first command to create a graph then waits
+                # for ever. Such an engine is of no use; a new one starts fine.
+                self._terminate(self._proc)
+                self._proc = None
 
     def is_running(self) -> bool:
         """True if an engine answers PING on this directory's socket."""
@@ -440,6 +451,16 @@ class EmbeddedEngine:
                 )
             time.sleep(_POLL_INTERVAL_S)
         return False
+
+    def _creates_graphs(self) -> bool:
+        """True when the engine creates (and deletes) a scratch graph within a few seconds."""
+        try:
+            with _client(self.socket_path, _PROBE_TIMEOUT_S) as r:
+                r.execute_command("GRAPH.QUERY", _PROBE_GRAPH, "RETURN 1")
+                r.delete(_PROBE_GRAPH)
+        except redis.TimeoutError:
+            return False
+        return True
 
     def _wait_until_ready(self, proc: subprocess.Popen[bytes], deadline: float) -> None:
         try:

