@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
 import re
@@ -51,6 +52,7 @@ class FalkorStore(GraphStore):
     """A graph on the embedded engine. Use `await FalkorStore.open(...)`."""
 
     engine = "falkordb"
+    overlaps_writes = True
 
     def __init__(
         self,
@@ -347,7 +349,21 @@ def _float(value: float) -> str:
     return repr(value)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def _list(value: list[Any] | tuple[Any, ...]) -> str:
+    # A list without maps, of finite numbers and strings without control characters, reads
+    # the same in JSON and in Cypher: the json module writes it in one call. A map's keys
+    # would come out quoted (`"key":`, which only a key or an escaped quote in a string
+    # makes) and anything else is refused by the encoder: those take the general way.
+    try:
+        encoded: str = _JSON.encode(value)
+    except (TypeError, ValueError):
+        pass
+    else:
+        if '":' not in encoded and "\\u" not in encoded:
+            return encoded
     return f"[{','.join([_literal(item) for item in value])}]"
 
 
