@@ -10,7 +10,10 @@ leaves no load run behind either.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import gc
 import time
 import uuid
 from collections import defaultdict
@@ -28,7 +31,7 @@ from loaders.rdf import read_rdf
 from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.tables import TABLES, read_table
 from ontology.model import Schema, load_schema
-from queries.generated import node_query, rel_query
+from queries.generated import create_columns, node_query, rel_query
 from queries.store import GraphStore, QueryRunner, Result, Staged
 
 Reader = Callable[[Path, Schema], Iterator[Item]]
@@ -199,6 +202,14 @@ class _Validator:
         self.limited: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.edges: dict[tuple[str, str], list[RelRecord]] = defaultdict(list)
         self.allowed = set(schema.endpoints())
+        # (label, type) -> the types of its exactly-one group; the type given to each node
+        self.groups = {
+            (label, rel_type): group
+            for label, node_type in schema.node_types.items()
+            for group in node_type.exactly_one
+            for rel_type in group
+        }
+        self.given_one: dict[tuple[str, tuple[str, ...]], dict[str, str]] = defaultdict(dict)
         for rel in schema.relationship_types.values():
             for ep in rel.endpoints:
                 if ep.max_count == 1:
@@ -234,19 +245,26 @@ class _Validator:
                     )
                 )
             if (item.source_label, item.type) in self.single:
-                targets = self.limited[(item.source_label, item.type)]
-                previous = targets.setdefault(item.source_id, item.target_id)
-                if previous != item.target_id:
-                    self.add(
-                        LoadProblem(
-                            item.origin,
-                            f"a {item.source_label} has at most one {item.type}, and "
-                            f"{item.source_id!r} was also given {previous!r}",
-                            item.target_id,
-                        )
-                    )
+                rule = f"a {item.source_label} has at most one {item.type}"
+                self._once(self.limited[(item.source_label, item.type)], item, item.target_id, rule)
+            if (group := self.groups.get((item.source_label, item.type))) is not None:
+                rule = f"a {item.source_label} has exactly one of {', '.join(group)}"
+                self._once(self.given_one[(item.source_label, group)], item, item.type, rule)
             if (item.source_label, item.type) in self.HIERARCHIES:
                 self.edges[(item.source_label, item.type)].append(item)
+
+    def _once(self, given: dict[str, str], item: RelRecord, value: str, rule: str) -> None:
+        """Remember `value` for the source node of `item`; a problem breaking `rule` when it
+        was given another one before."""
+        previous = given.setdefault(item.source_id, value)
+        if previous != value:
+            self.add(
+                LoadProblem(
+                    item.origin,
+                    f"{rule}, and {item.source_id!r} was also given {previous!r}",
+                    item.target_id,
+                )
+            )
 
     def _pack(self, origin: Origin) -> int | Origin:
         if not isinstance(origin.line, int) or origin.line >= 1 << 32:
@@ -266,6 +284,49 @@ class _Validator:
                 self.add(problem)
 
 
+class _Lane:
+    """Writes one after another, each sent while the caller goes on preparing the next.
+
+    On the embedded engine (`overlaps_writes`) the engine writes one batch while Python reads
+    and compares the next: a write is waited for only when the next one is sent. The reads of
+    a load do not depend on its writes in flight: they ask for nodes and relationships that
+    were in the graph before the load, or that a write of the same load could only have
+    made if the sources gave them twice, which the validator refuses for nodes and the
+    writer merges for relationships. Elsewhere each write is waited for at once.
+    """
+
+    def __init__(self, target: QueryRunner) -> None:
+        self.target = target
+        self.pending: asyncio.Future[int] | None = None
+
+    async def write_rows(self, name: str, rows: list[Any], params: dict[str, Any]) -> None:
+        """Send rows to a query whose result is not needed."""
+        await self.wait()
+        sent = asyncio.ensure_future(self.target.write_rows(name, rows, params=params))
+        if not self.target.overlaps_writes:
+            await sent
+            return
+        self.pending = sent
+        await asyncio.sleep(0)  # the write goes out now, and the engine starts on it
+
+    async def write(self, name: str, params: dict[str, Any]) -> Result:
+        """Run a write whose result is needed, after the one in flight."""
+        await self.wait()
+        return await self.target.write(name, params)
+
+    async def wait(self) -> None:
+        """Wait until the write in flight is done; its error, if it failed."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            await pending
+
+    async def settle(self) -> None:
+        """Wait for the write in flight without caring how it ends: the load failed already,
+        and its unit of work is discarded once nothing writes to it any more."""
+        with contextlib.suppress(Exception):
+            await self.wait()
+
+
 class _Writer:
     """Buffers records, compares each batch with the graph, and writes what differs."""
 
@@ -281,6 +342,7 @@ class _Writer:
         prune: bool,
     ) -> None:
         self.target = target
+        self.lane = _Lane(target)
         self.loaded = loaded
         self.run_id = run_id
         self.report = report
@@ -304,6 +366,11 @@ class _Writer:
         self.derived_rels: dict[Triple, set[tuple[str, str]]] = defaultdict(set)
         """What deriving from feedback linked and measured, which --prune keeps."""
         self.empty: set[str] = set()
+        """Labels without nodes when the load began: their nodes and relationships are new."""
+        self.columns = {label: create_columns(t) for label, t in schema.node_types.items()}
+        self.created_rels: dict[Triple, set[int]] = defaultdict(set)
+        """Hashes of the (from, to) of the relationships this load created, by triple: one
+        given again in a later batch is merged with the first, not created twice."""
         self.single_valued = {
             (ep.source, rel.type, target)
             for rel in schema.relationship_types.values()
@@ -370,9 +437,17 @@ class _Writer:
             rows = await self.target.read(node_query("get", label), {"ids": ids})
             existing = {row["node"]["id"]: row["node"] for row in rows}
         counts = self.report.nodes[label]
+        columns = self.columns[label]
+        known = {"id", *columns}
+        created: dict[str, list[list[Any]]] = defaultdict(list)
         changed = []
         for node, source in batch:
             old = existing.get(node.id)
+            if old is None and node.props.keys() <= known:
+                counts.created += 1
+                existing[node.id] = node.props  # a later duplicate is unchanged
+                created[source].append([node.id, *map(node.props.get, columns)])
+                continue
             # a value the source left empty goes, if this source wrote the node
             gone = {
                 key: None
@@ -391,11 +466,18 @@ class _Writer:
             changed.append(
                 {"id": node.id, "source": source, "props": {**props, "loadRun": self.run_id}}
             )
-        if changed and not self.dry_run:
-            await self.target.write_rows(
-                node_query("upsert", label), changed, batch_size=BATCH_SIZE
-            )
+        if not self.dry_run:
+            for source, new in created.items():
+                await self.lane.write_rows(
+                    node_query("create", label), new, self._provenance(source)
+                )
+            if changed:
+                await self.lane.write_rows(node_query("upsert", label), changed, {})
         self.report.seconds["nodes"] += time.perf_counter() - started
+
+    def _provenance(self, source: str) -> dict[str, str]:
+        """The provenance parameters of the create queries for what `source` gives."""
+        return {"source": source, "loadRun": self.run_id}
 
     async def flush_all_nodes(self) -> None:
         for label in list(self.nodes):
@@ -433,26 +515,59 @@ class _Writer:
         ready = [(r, s) for r, s in rels if (r.source_id, r.target_id) in ends]
         self.deferred.extend((r, s) for r, s in rels if (r.source_id, r.target_id) not in ends)
         counts = self.report.relationships[triple[1]]
-        counts.created += len(ready)
-        if ready and triple in self.single_valued:
+        # Relationships from nodes that are all new cannot have older ones to replace (the
+        # validator refuses two managers or a feedback both about a touchpoint and via a
+        # channel in one load).
+        replacing = bool(ready) and triple[0] not in self.empty
+        if replacing and triple in self.single_valued:
             # a newer export names a new manager, parent or channel: the old one goes
             counts.deleted += await self._drop_others(triple, ready, same_type=True)
-        for other in self.exclusive.get(triple[:2], []) if ready else []:
+        for other in self.exclusive.get(triple[:2], []) if replacing else []:
             # feedback now about a channel is no longer about a touchpoint, and back
             deleted = await self._drop_others(other, ready, same_type=False)
             self.report.relationships[other[1]].deleted += deleted
-        if ready and not self.dry_run:
-            rows = [
-                {
-                    "from": r.source_id,
-                    "to": r.target_id,
-                    "source": s,
-                    "props": {**r.props, "loadRun": self.run_id},
-                }
-                for r, s in ready
-            ]
-            await self.target.write_rows(rel_query("upsert", *triple), rows, batch_size=BATCH_SIZE)
+        created = self.created_rels[triple]
+        fresh: dict[str, list[list[str]]] = defaultdict(list)
+        again: list[tuple[RelRecord, str]] = []
+        for rel, source in ready:
+            key = hash((rel.source_id, rel.target_id))
+            if key in created or rel.props:
+                again.append((rel, source))
+            else:
+                created.add(key)
+                fresh[source].append([rel.source_id, rel.target_id])
+        counts.created += len(ready) - len(again)
+        if self.dry_run:
+            counts.unchanged += len(again)  # given in an earlier batch of this load
+        else:
+            for source, pairs in fresh.items():
+                await self.lane.write_rows(
+                    rel_query("create", *triple), pairs, self._provenance(source)
+                )
+            if again:
+                await self._merge(triple, again)
         self.report.seconds["relationships"] += time.perf_counter() - started
+
+    async def _merge(self, triple: Triple, rels: list[tuple[RelRecord, str]]) -> None:
+        """Write relationships that may be in the graph already (given twice in this load,
+        or with properties): merged, and counted by what the engine did."""
+        counts = self.report.relationships[triple[1]]
+        rows = [
+            {
+                "from": r.source_id,
+                "to": r.target_id,
+                "source": s,
+                "props": {**r.props, "loadRun": self.run_id},
+            }
+            for r, s in rels
+        ]
+        for start in range(0, len(rows), BATCH_SIZE):
+            result = await self.lane.write(
+                rel_query("upsert", *triple), {"rows": rows[start : start + BATCH_SIZE]}
+            )
+            made = result.counters.get("relationships_created", 0)
+            counts.created += made
+            counts.unchanged += len(rows[start : start + BATCH_SIZE]) - made
 
     async def _drop_others(
         self, triple: Triple, ready: list[tuple[RelRecord, str]], *, same_type: bool
@@ -462,7 +577,7 @@ class _Writer:
         The touchpoints and channels that feedback leaves get their measurements redone."""
         pairs = [{"from": r.source_id, "to": r.target_id if same_type else ""} for r, _ in ready]
         if not self.dry_run and triple[0] != "Feedback":
-            result = await self.target.write(rel_query("replace", *triple), {"rows": pairs})
+            result = await self.lane.write(rel_query("replace", *triple), {"rows": pairs})
             return int(result.counters.get("relationships_deleted", 0))
         found = await self.target.read(rel_query("others", *triple), {"rows": pairs})
         if triple[0] == "Feedback":
@@ -472,7 +587,7 @@ class _Writer:
                 if (by_source := left.get(triple[1])) is not None:
                     by_source[sources[row["from"]]].add(row["to"])
         if found and not self.dry_run:
-            await self.target.write(rel_query("replace", *triple), {"rows": pairs})
+            await self.lane.write(rel_query("replace", *triple), {"rows": pairs})
         return len(found)
 
     async def _existing_ends(
@@ -547,31 +662,88 @@ async def load(
         category_map = CategoryMap(category_map.path, category_map.categories)  # fresh counts
     report = LoadReport(None if dry_run else run_id, dry_run=dry_run, category_map=category_map)
     clock = time.perf_counter()
+    with _no_collection_pauses():
+        return await _load(
+            store,
+            sources,
+            schema,
+            report,
+            run_id,
+            started_at,
+            clock,
+            agent=agent,
+            dry_run=dry_run,
+            prune=prune,
+            progress=progress,
+            category_map=category_map,
+        )
+
+
+@contextlib.contextmanager
+def _no_collection_pauses() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector off for the `with` block.
+
+    A load keeps millions of small objects alive (ids seen, batches); each collection of the
+    oldest generation walks all of them, and a scale-1 load spent 40% of its time so. The
+    records and batches form no reference cycles, so memory does not grow; what cycles
+    there are go in the collection at the end.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+async def _load(
+    store: GraphStore,
+    sources: Sequence[Source],
+    schema: Schema,
+    report: LoadReport,
+    run_id: str,
+    started_at: dt.datetime,
+    clock: float,
+    *,
+    agent: str,
+    dry_run: bool,
+    prune: bool,
+    progress: Callable[[int], None] | None,
+    category_map: CategoryMap | None,
+) -> LoadReport:
     async with _unit_of_work(store, dry_run) as staged:
         validator = _Validator(schema)
         writer = _Writer(
             staged.store, schema, run_id, report, validator.seen, dry_run=dry_run, prune=prune
         )
         await writer.note_empty_labels(schema)
-        for source, item in read_sources(sources, schema):
-            report.rows += 1
-            if (
-                category_map is not None
-                and isinstance(item, NodeRecord)
-                and item.label == "Feedback"
-                and "category" in item.props
-            ):
-                item.props["category"] = category_map.apply(item.props["category"])
-            validator.check(item)
-            if not validator.count and not isinstance(item, LoadProblem):
-                await writer.add(item, source.name)
-            if progress is not None and report.rows % 1000 == 0:
-                progress(report.rows)
-        validator.finish()
-        if not validator.count:
-            await writer.flush()
-            for problem in await writer.retry_deferred():
-                validator.add(problem)
+        try:
+            for source, item in read_sources(sources, schema):
+                report.rows += 1
+                if (
+                    category_map is not None
+                    and isinstance(item, NodeRecord)
+                    and item.label == "Feedback"
+                    and "category" in item.props
+                ):
+                    item.props["category"] = category_map.apply(item.props["category"])
+                validator.check(item)
+                if not validator.count and not isinstance(item, LoadProblem):
+                    await writer.add(item, source.name)
+                if progress is not None and report.rows % 1000 == 0:
+                    progress(report.rows)
+            validator.finish()
+            if not validator.count:
+                await writer.flush()
+                for problem in await writer.retry_deferred():
+                    validator.add(problem)
+            await writer.lane.wait()
+        except BaseException:
+            await writer.lane.settle()
+            raise
         if validator.count:
             raise LoadFailed(validator.problems, validator.count)
         finish = time.perf_counter()
@@ -618,20 +790,21 @@ async def _derive_from_feedback(
         return
     evidences = report.relationships["EVIDENCES"]
     for source, ids in writer.feedback.items():
+        # feedback new in this load has no earlier links; an RDF source states its own
+        unlink = "Feedback" not in writer.empty and source not in writer.stated_evidence
         for chunk in _chunks(ids):
+            if unlink:
+                result = await target.write(
+                    "feedback/unlink_evidence", {"ids": chunk, "source": source}
+                )
+                evidences.deleted += result.counters.get("relationships_deleted", 0)
             result = await target.write(
                 "feedback/link_evidence",
-                {
-                    "ids": chunk,
-                    "source": source,
-                    "loadRun": report.run_id,
-                    "unlinkFrom": [] if source in writer.stated_evidence else [source],
-                },
+                {"ids": chunk, "source": source, "loadRun": report.run_id},
             )
             (row,) = result.rows
             created = result.counters.get("relationships_created", 0)
             evidences.created += created
-            evidences.deleted += result.counters.get("relationships_deleted", 0)
             evidences.unchanged += int(row["linked"]) - created
             writer.derived_rels[("Feedback", "EVIDENCES", "PainPoint")].update(
                 (link["from"], link["to"]) for link in row["links"]

@@ -615,10 +615,14 @@ def _read_rows(
         if not isinstance(node_id, str):
             continue
         yield NodeRecord(spec.label, node_id, props, origin, tuple(cleared))
+        refused: set[str] = set()  # links given both ways are not links at all
         for columns in exclusive:
             if problem := _exactly_one(origin, row, columns):
                 yield problem
+                refused.update(columns)
         for column, link in spec.links.items():
+            if column in refused:
+                continue
             ids = _ids(row.get(column) or "", link.many)
             if not ids and column in required_columns:
                 yield LoadProblem(origin.at(column), "a value is required")

@@ -88,7 +88,7 @@ class NodeType:
     """Groups of relationship types leaving this label of which a node has exactly one
     (`sh:xone` of the shape): a Feedback is ABOUT a touchpoint or VIA a channel."""
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         """Names of the required properties, in shape order."""
         return tuple(p.name for p in self.properties.values() if p.required)

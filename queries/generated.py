@@ -7,7 +7,7 @@ and `<verb>/rel/<Source>-<TYPE>-<Target>`.
 
 from __future__ import annotations
 
-from ontology.model import Schema
+from ontology.model import NodeType, Schema
 
 NODE_QUERIES = {
     # rows [{id, source, props}]: create or update; `source` is kept from the first writer
@@ -50,6 +50,25 @@ REL_QUERIES = {
     "delete": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D} {{id: row.to}}) "
     "DELETE r",
 }
+
+
+NODE_CREATE = (
+    # rows [[id, value of each create_columns(label) property, ...]]: nodes known to be new
+    # (a load has compared them with the graph); a null value sets nothing. Rows are lists,
+    # not maps, and provenance comes once per batch: the engine reads them fastest so.
+    "UNWIND $rows AS row CREATE (n:{L} {{id: row[0], source: $source, loadRun: $loadRun{P}}})"
+)
+REL_CREATE = (
+    # rows [[from id, to id]]: relationships known to be new, from $source in load $loadRun
+    "UNWIND $rows AS row MATCH (a:{S} {{id: row[0]}}) MATCH (b:{D} {{id: row[1]}}) "
+    "CREATE (a)-[:{T} {{source: $source, loadRun: $loadRun}}]->(b)"
+)
+
+
+def create_columns(node_type: NodeType) -> tuple[str, ...]:
+    """The properties of `node_type` that follow the id in a row of its create query, in
+    row order."""
+    return tuple(name for name in node_type.properties if name != "id")
 
 
 NAV_QUERY = (
@@ -119,8 +138,12 @@ def generated_queries(schema: Schema) -> dict[str, str]:
     for label in sorted(schema.labels):
         for verb, template in NODE_QUERIES.items():
             queries[node_query(verb, label)] = template.format(L=label)
+        columns = create_columns(schema.node_types[label])
+        queries[node_query("create", label)] = NODE_CREATE.format(
+            L=label, P="".join(f", {name}: row[{i}]" for i, name in enumerate(columns, 1))
+        )
     for source, rel_type, target in sorted(schema.endpoints()):
-        for verb, template in REL_QUERIES.items():
+        for verb, template in [*REL_QUERIES.items(), ("create", REL_CREATE)]:
             queries[rel_query(verb, source, rel_type, target)] = template.format(
                 S=source, T=rel_type, D=target
             )

@@ -86,6 +86,11 @@ class Result:
 class QueryRunner(ABC):
     """Runs named queries; subclasses implement `_run` for one engine (or one transaction)."""
 
+    overlaps_writes = False
+    """True when one write may still run while the caller sends reads and the next write
+    (the embedded engine, each over a connection of its own); a Neo4j transaction runs one
+    query at a time."""
+
     def __init__(self) -> None:
         self.stats = QueryStats()
         self.listeners: list[QueryListener] = []
@@ -101,18 +106,19 @@ class QueryRunner(ABC):
     async def write_rows(
         self,
         name: str,
-        rows: Iterable[Row],
+        rows: Iterable[Row | list[Any]],
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         params: Params | None = None,
     ) -> int:
-        """Send `rows` as `$rows` to the named query in batches; returns how many rows went.
+        """Send `rows` (maps, or lists for the generated create queries) as `$rows` to the
+        named query in batches; returns how many rows went.
 
         Each batch is one transaction; the caller owns atomicity across batches.
         """
         query = get_query(name)
         sent = 0
-        batch: list[Row] = []
+        batch: list[Row | list[Any]] = []
         for row in rows:
             batch.append(row)
             if len(batch) >= batch_size:

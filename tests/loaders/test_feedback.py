@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from loaders.export import export_json
-from loaders.pipeline import DEMO_DIR, Source, directory_sources, load
+from loaders.pipeline import DEMO_DIR, Source, demo_sources, directory_sources, load
+from loaders.records import LoadFailed
 from queries.falkor import FalkorStore
 from queries.generated import node_query, rel_query
 from queries.store import GraphStore
@@ -193,6 +194,32 @@ async def test_a_newer_export_moving_feedback_to_a_channel_replaces_what_it_was_
     }
     assert deleted == {"Measurement": 2, "OF": 2}
     assert await demo_store_copy.read(node_query("get", "Measurement"), {"ids": stale}) == []
+
+
+async def test_one_load_cannot_give_feedback_both_a_touchpoint_and_a_channel(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    # feedback.csv has fb-0001 about a touchpoint; an RDF file of the same load says it
+    # was given via a channel. Each file alone is valid; together they are refused.
+    extra = tmp_path / "channels.ttl"
+    extra.write_text(
+        "@prefix cx: <https://cxgraph.org/ontology#> .\n"
+        "<https://cxgraph.org/data/Feedback/fb-0001> a cx:Feedback ;\n"
+        "    cx:VIA <https://cxgraph.org/data/Channel/ch-web> .\n"
+        "<https://cxgraph.org/data/Channel/ch-web> a cx:Channel .\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(LoadFailed) as failed:
+        await load(empty_store, [*demo_sources(), Source("rdf", extra)])
+
+    (problem,) = failed.value.problems
+    assert problem.origin.file == str(extra)
+    assert problem.message == (
+        "a Feedback has exactly one of ABOUT, VIA, and 'fb-0001' was also given 'ABOUT'"
+    )
+    (row,) = await empty_store.read("graph/is_empty")
+    assert row["empty"]
 
 
 async def test_prune_keeps_what_feedback_derives(
