@@ -16,10 +16,19 @@ import datetime as dt
 import gc
 import time
 import uuid
-from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections import defaultdict, deque
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,6 +47,10 @@ Reader = Callable[[Path, Schema], Iterator[Item]]
 Triple = tuple[str, str, str]
 
 BATCH_SIZE = 5000
+YIELD_EVERY = 500
+"""Rows read between two turns of the event loop (and calls of `progress`)."""
+BATCHES_AHEAD = 4
+"""Batches being compared and written while the sources are read on (embedded engine)."""
 MAX_PROBLEMS = 200
 PROVENANCE = ("source", "loadRun")
 _DERIVED_RELS = {
@@ -82,19 +95,25 @@ class Source:
 def directory_sources(directory: Path) -> list[Source]:
     """The sources of a directory laid out like loaders/demo: `<kind>.csv` for each table
     kind present, journey maps in `journeys/` (.yaml, .yml, .json) and BPMN diagrams in
-    `bpmn/*.bpmn`."""
-    sources = [
-        Source(kind, directory / f"{kind}.csv")
-        for kind in TABLES
-        if (directory / f"{kind}.csv").is_file()
-    ]
-    sources += [
+    `bpmn/*.bpmn`.
+
+    Customers and feedback come last: their rows point at personas, segments, touchpoints
+    and channels of the journey maps, whose relationships are then written as they are read
+    instead of being kept until the end of the load.
+    """
+
+    def tables(kinds: Iterable[str]) -> list[Source]:
+        paths = ((kind, directory / f"{kind}.csv") for kind in kinds)
+        return [Source(kind, path) for kind, path in paths if path.is_file()]
+
+    journeys = [
         Source("journeys", path)
         for path in sorted((directory / "journeys").glob("*"))
         if path.suffix in {".yaml", ".yml", ".json"}
     ]
-    sources += [Source("bpmn", path) for path in sorted((directory / "bpmn").glob("*.bpmn"))]
-    return sources
+    bpmn = [Source("bpmn", path) for path in sorted((directory / "bpmn").glob("*.bpmn"))]
+    last = ("customers", "feedback")
+    return [*tables(k for k in TABLES if k not in last), *journeys, *bpmn, *tables(last)]
 
 
 def demo_sources() -> list[Source]:
@@ -135,7 +154,9 @@ class LoadReport:
     nodes: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     relationships: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    """Wall time of each phase: read (parse and validate), nodes, relationships, finish."""
+    """Wall time of each phase: write (read, validate, compare with the graph and write the
+    sources, all overlapping), derive (link and measure feedback), finish (prune, record the
+    run, put the new graph in place)."""
     category_map: CategoryMap | None = None
     """The category map applied to the feedback of this load, with what it did."""
 
@@ -343,6 +364,7 @@ class _Writer:
     ) -> None:
         self.target = target
         self.lane = _Lane(target)
+        self.batches: deque[asyncio.Future[None]] = deque()
         self.loaded = loaded
         self.run_id = run_id
         self.report = report
@@ -393,7 +415,8 @@ class _Writer:
             for rel_type in group
         }
 
-    async def add(self, item: NodeRecord | RelRecord, source: str) -> None:
+    def add(self, item: NodeRecord | RelRecord, source: str) -> Coroutine[Any, Any, None] | None:
+        """Buffer `item`; when that fills a batch, the coroutine that writes it."""
         if isinstance(item, NodeRecord):
             batch = self.nodes[item.label]
             batch.append((item, source))
@@ -402,7 +425,7 @@ class _Writer:
             if item.label == "Feedback":
                 self.feedback[source].append(item.id)
             if len(batch) >= BATCH_SIZE:
-                await self.flush_nodes(item.label)
+                return self.flush_nodes(item.label)
         else:
             triple = (item.source_label, item.type, item.target_label)
             if triple == ("Feedback", "ABOUT", "Touchpoint"):
@@ -416,7 +439,8 @@ class _Writer:
             if self.kept_rels is not None:
                 self.kept_rels[source][triple].add((item.source_id, item.target_id))
             if len(rel_batch) >= BATCH_SIZE:
-                await self.flush_rels(triple)
+                return self.flush_rels(triple)
+        return None
 
     async def note_empty_labels(self, schema: Schema) -> None:
         """Remember which labels have no node yet: their batches need no comparison with
@@ -427,15 +451,67 @@ class _Writer:
                 self.empty.add(label)
 
     async def flush_nodes(self, label: str) -> None:
+        """Compare and write the buffered nodes of `label`, after the batches before them."""
         batch, self.nodes[label] = self.nodes[label], []
-        if not batch:
+        if batch:
+            await self._after_previous(
+                self._graph_nodes(label, batch), partial(self._write_nodes, label, batch)
+            )
+
+    async def _after_previous(
+        self, read: Awaitable[Any], write: Callable[[Any], Awaitable[None]]
+    ) -> None:
+        """Compare and write a batch: `read` what the graph holds of it, then `write` what
+        differs once the batch before it is written.
+
+        Where writes overlap (`_Lane`), the caller goes on reading the sources meanwhile, with
+        up to BATCHES_AHEAD batches under way; their reads go out at once, and they compare
+        and write one after another, in the order they were filled.
+        """
+        if not self.target.overlaps_writes:
+            await write(await read)
             return
-        started = time.perf_counter()
-        existing: dict[str, dict[str, Any]] = {}
-        if label not in self.empty:
-            ids = [n.id for n, _ in batch]
-            rows = await self.target.read(node_query("get", label), {"ids": ids})
-            existing = {row["node"]["id"]: row["node"] for row in rows}
+        previous = self.batches[-1] if self.batches else None
+
+        async def work() -> None:
+            found = await read
+            if previous is not None:
+                await previous
+            await write(found)
+
+        self.batches.append(asyncio.ensure_future(work()))
+        while len(self.batches) > BATCHES_AHEAD:
+            await self.batches.popleft()
+        await asyncio.sleep(0)
+
+    async def batches_done(self) -> None:
+        """Wait until every batch started has been compared and its writes sent."""
+        while self.batches:
+            await self.batches.popleft()
+
+    async def settle(self) -> None:
+        """Wait for the batch and the write in flight without caring how they end (see
+        `_Lane.settle`)."""
+        with contextlib.suppress(Exception):
+            await self.batches_done()
+        await self.lane.settle()
+
+    async def _graph_nodes(
+        self, label: str, batch: list[tuple[NodeRecord, str]]
+    ) -> dict[str, dict[str, Any]]:
+        """The nodes of `batch` the graph holds, by id."""
+        if label in self.empty:
+            return {}
+        ids = [n.id for n, _ in batch]
+        rows = await self.target.read(node_query("get", label), {"ids": ids})
+        return {row["node"]["id"]: row["node"] for row in rows}
+
+    async def _write_nodes(
+        self,
+        label: str,
+        batch: list[tuple[NodeRecord, str]],
+        existing: dict[str, dict[str, Any]],
+    ) -> None:
         counts = self.report.nodes[label]
         columns = self.columns[label]
         known = {"id", *columns}
@@ -473,7 +549,6 @@ class _Writer:
                 )
             if changed:
                 await self.lane.write_rows(node_query("upsert", label), changed, {})
-        self.report.seconds["nodes"] += time.perf_counter() - started
 
     def _provenance(self, source: str) -> dict[str, str]:
         """The provenance parameters of the create queries for what `source` gives."""
@@ -484,16 +559,31 @@ class _Writer:
             await self.flush_nodes(label)
 
     async def flush_rels(self, triple: Triple) -> None:
+        """Compare and write the buffered relationships of `triple`, after the batches
+        before them and the nodes buffered so far (their ends)."""
         batch, self.rels[triple] = self.rels[triple], []
-        if not batch:
-            return
-        await self.flush_all_nodes()  # both ends must be in the graph first
-        started = time.perf_counter()
-        existing: set[tuple[str, str]] = set()
-        if triple[0] not in self.empty and triple[2] not in self.empty:
-            pairs = [{"from": r.source_id, "to": r.target_id} for r, _ in batch]
-            found = await self.target.read(rel_query("get", *triple), {"rows": pairs})
-            existing = {(row["from"], row["to"]) for row in found}
+        if batch:
+            await self.flush_all_nodes()
+            await self._after_previous(
+                self._graph_rels(triple, batch), partial(self._write_rels, triple, batch)
+            )
+
+    async def _graph_rels(
+        self, triple: Triple, batch: list[tuple[RelRecord, str]]
+    ) -> set[tuple[str, str]]:
+        """The (from, to) of the relationships of `batch` the graph holds."""
+        if triple[0] in self.empty or triple[2] in self.empty:
+            return set()
+        pairs = [[r.source_id, r.target_id] for r, _ in batch]
+        found = await self.target.read(rel_query("existing", *triple), {"rows": pairs})
+        return {(row["from"], row["to"]) for row in found}
+
+    async def _write_rels(
+        self,
+        triple: Triple,
+        batch: list[tuple[RelRecord, str]],
+        existing: set[tuple[str, str]],
+    ) -> None:
         counts = self.report.relationships[triple[1]]
         new: dict[tuple[str, str], tuple[RelRecord, str]] = {}
         for rel, source in batch:
@@ -503,14 +593,10 @@ class _Writer:
             elif key not in new:
                 new[key] = (rel, source)
         if new:
-            self.report.seconds["relationships"] += time.perf_counter() - started
             await self._create(triple, list(new.values()))
-            started = time.perf_counter()
-        self.report.seconds["relationships"] += time.perf_counter() - started
 
     async def _create(self, triple: Triple, rels: list[tuple[RelRecord, str]]) -> None:
         """Create relationships whose ends exist; defer the others (their ends may come later)."""
-        started = time.perf_counter()
         ends = await self._existing_ends(triple, rels)
         ready = [(r, s) for r, s in rels if (r.source_id, r.target_id) in ends]
         self.deferred.extend((r, s) for r, s in rels if (r.source_id, r.target_id) not in ends)
@@ -546,7 +632,6 @@ class _Writer:
                 )
             if again:
                 await self._merge(triple, again)
-        self.report.seconds["relationships"] += time.perf_counter() - started
 
     async def _merge(self, triple: Triple, rels: list[tuple[RelRecord, str]]) -> None:
         """Write relationships that may be in the graph already (given twice in this load,
@@ -613,9 +698,11 @@ class _Writer:
         return found
 
     async def flush(self) -> None:
+        """Compare and write everything still buffered."""
         await self.flush_all_nodes()
         for triple in list(self.rels):
             await self.flush_rels(triple)
+        await self.batches_done()
 
     async def retry_deferred(self) -> list[LoadProblem]:
         """Create the deferred relationships now that every node is written; a problem for
@@ -720,6 +807,7 @@ async def _load(
             staged.store, schema, run_id, report, validator.seen, dry_run=dry_run, prune=prune
         )
         await writer.note_empty_labels(schema)
+        name_of = {source: source.name for source in sources}
         try:
             for source, item in read_sources(sources, schema):
                 report.rows += 1
@@ -731,10 +819,18 @@ async def _load(
                 ):
                     item.props["category"] = category_map.apply(item.props["category"])
                 validator.check(item)
-                if not validator.count and not isinstance(item, LoadProblem):
-                    await writer.add(item, source.name)
-                if progress is not None and report.rows % 1000 == 0:
-                    progress(report.rows)
+                if (
+                    not validator.count
+                    and not isinstance(item, LoadProblem)
+                    and (flush := writer.add(item, name_of[source])) is not None
+                ):
+                    await flush
+                if report.rows % YIELD_EVERY == 0:
+                    if progress is not None:
+                        progress(report.rows)
+                    # writes and reads in flight go on meanwhile: a batch of thousands of
+                    # rows leaves Python over many turns of the event loop
+                    await asyncio.sleep(0)
             validator.finish()
             if not validator.count:
                 await writer.flush()
@@ -742,12 +838,15 @@ async def _load(
                     validator.add(problem)
             await writer.lane.wait()
         except BaseException:
-            await writer.lane.settle()
+            await writer.settle()
             raise
+        report.seconds["write"] = time.perf_counter() - clock
         if validator.count:
             raise LoadFailed(validator.problems, validator.count)
-        finish = time.perf_counter()
+        derive = time.perf_counter()
         await _derive_from_feedback(staged.store, writer, report, dry_run)
+        finish = time.perf_counter()
+        report.seconds["derive"] = finish - derive
         if category_map is not None:
             rows = await staged.store.read("feedback/pain_point_categories")
             known = {row["category"] for row in rows}
@@ -767,7 +866,6 @@ async def _load(
     if report.changed and not dry_run:
         await store.after_bulk_load()
     report.seconds["finish"] = time.perf_counter() - finish
-    report.seconds["read"] = time.perf_counter() - clock - sum(report.seconds.values())
     return report
 
 
