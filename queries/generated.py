@@ -37,6 +37,9 @@ REL_QUERIES = {
     # every relationship, ordered by its ends
     "all": "MATCH (a:{S})-[r:{T}]->(b:{D}) RETURN a.id AS from, b.id AS to, r {{.*}} AS props "
     "ORDER BY from, to",
+    # how many of the different rows [[from id, to id]] exist: one row {found}
+    "found": "UNWIND $rows AS row MATCH (a:{S} {{id: row[0]}})-[:{T}]->(b:{D} {{id: row[1]}}) "
+    "WITH DISTINCT row RETURN count(row) AS found",
     # which of the rows [[from id, to id]] exist: rows {from, to}
     "existing": "UNWIND $rows AS row MATCH (a:{S} {{id: row[0]}})-[:{T}]->(b:{D} {{id: row[1]}}) "
     "RETURN row[0] AS from, row[1] AS to",
