@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import os
 import shutil
@@ -9,18 +10,23 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from loaders import pipeline
 from loaders.export import export_json
 from loaders.generate import generate
 from loaders.pipeline import DEMO_DIR, Source, directory_sources, load
 from loaders.records import LoadFailed
 from queries.embedded import EmbeddedEngine
-from queries.errors import GraphBusy
+from queries.errors import GraphBusy, QueryError
 from queries.falkor import FalkorStore
 from queries.generated import node_query, rel_query
+from queries.registry import NamedQuery
+from queries.store import QueryRunner
 
 
 async def snapshot(store: FalkorStore, path: Path) -> bytes:
@@ -287,7 +293,7 @@ async def test_killing_a_load_midway_leaves_the_graph_as_before(
     demo_store_copy: FalkorStore, tmp_path: Path
 ) -> None:
     files = tmp_path / "enterprise"
-    generate(files, scale=0.05, seed=7)
+    generate(files, scale=0.2, seed=7)  # about 300k nodes and relationships: several seconds
     before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
     engine: EmbeddedEngine = demo_store_copy.embedded
     env = {**os.environ, "CXGRAPH_DATA_DIR": str(engine.data_dir), "CXGRAPH_GRAPH": "copy"}
@@ -304,13 +310,56 @@ async def test_killing_a_load_midway_leaves_the_graph_as_before(
             assert loader.poll() is None, "the load ended before it could be killed"
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        time.sleep(1.0)
+        time.sleep(0.5)
         assert loader.poll() is None, "the load ended before it could be killed"
         loader.send_signal(signal.SIGKILL)
     finally:
         loader.wait(30)
     assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
     # and the next load goes through, although the killed one left its lock behind
+    report = await load(demo_store_copy, directory_sources(files))
+    assert report.nodes["Customer"].created > 0
+
+
+@pytest.mark.parametrize("failing", ["a write", "the reading"])
+async def test_a_failure_midway_leaves_the_graph_as_before(
+    failing: str, demo_store_copy: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On the embedded engine a batch's writes are still running while the next batches are
+    # read: an engine error in one of them, or an error while reading on, fails the load,
+    # which changes nothing and leaves nothing writing behind it.
+    files = tmp_path / "enterprise"
+    generate(files, scale=0.1, seed=3)  # batches fill while customers are read
+    before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
+    execute = QueryRunner.execute
+    sent: list[str] = []
+
+    async def count_writes(self: QueryRunner, query: NamedQuery, params: Any, **kw: Any) -> Any:
+        if query.name.startswith("create/rel/"):
+            sent.append(query.name)
+            if failing == "a write" and len(sent) == 5:
+                raise QueryError("the engine could not write")
+        return await execute(self, query, params, **kw)
+
+    read = pipeline.read_sources
+
+    def read_until(*args: Any) -> Iterator[Any]:
+        for item in read(*args):
+            if failing == "the reading" and len(sent) >= 5:
+                raise OSError("the disk went away")
+            yield item
+
+    monkeypatch.setattr(QueryRunner, "execute", count_writes)
+    monkeypatch.setattr(pipeline, "read_sources", read_until)
+    with pytest.raises((QueryError, OSError)):
+        await load(demo_store_copy, directory_sources(files))
+    monkeypatch.undo()
+    await asyncio.sleep(1)  # what the load left running, if anything, would write now
+
+    assert len(sent) >= 5
+    assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
+    assert not await demo_store_copy._client.connection.exists("copy~staging")
+    # the load let go of the graph: the next one goes through
     report = await load(demo_store_copy, directory_sources(files))
     assert report.nodes["Customer"].created > 0
 
