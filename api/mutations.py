@@ -23,7 +23,7 @@ from api.entities import TYPES, Node, build, property_enum
 from api.errors import UserError
 from api.security import IsEditor, principal_of
 from ontology.model import load_schema
-from ontology.values import BadValue, coerce
+from ontology.values import BadValue, coerce, timestamp
 from queries.errors import GraphBusy
 from queries.generated import change_query, node_query
 
@@ -77,13 +77,9 @@ class OpportunityInput:
     )
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def _run(info: Info[Context, None], mutation: str) -> dict[str, Any]:
     """The LoadRun properties recording this change and who made it."""
-    now = _now()
+    now = timestamp()
     stamp = now.replace("-", "").replace(":", "").replace(".", "")
     return {
         "id": f"api-{stamp}-{uuid.uuid4().hex[:8]}",

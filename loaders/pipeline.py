@@ -40,6 +40,7 @@ from loaders.rdf import read_rdf
 from loaders.records import Item, LoadFailed, LoadProblem, NodeRecord, Origin, RelRecord
 from loaders.tables import TABLES, read_table
 from ontology.model import Schema, load_schema
+from ontology.values import timestamp
 from queries.generated import create_columns, node_query, rel_query
 from queries.store import GraphStore, QueryRunner, Result, Staged
 
@@ -989,8 +990,8 @@ async def _write_run(
         "agent": agent,
         "status": "committed",
         "sources": ",".join(names),
-        "startedAt": started_at.isoformat(timespec="seconds"),
-        "finishedAt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "startedAt": timestamp(started_at),
+        "finishedAt": timestamp(),
         "created": totals["created"],
         "updated": totals["updated"],
         "deleted": totals["deleted"],

@@ -17,6 +17,14 @@ class BadValue(ValueError):
     """A value does not fit its property; the message says what was expected."""
 
 
+def timestamp(moment: dt.datetime | None = None) -> str:
+    """`moment` (default: now) as the graph records when something happened: UTC, to the
+    millisecond, `2026-09-14T10:00:00.123Z` (load runs and changes listed newest first keep
+    their order within a second)."""
+    moment = moment or dt.datetime.now(dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def coerce(raw: Any, spec: PropertySpec) -> Any:
     """The graph value of `raw` for property `spec`, or BadValue saying what was expected.
 
