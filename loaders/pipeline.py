@@ -30,7 +30,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from loaders.bpmn import read_bpmn
 from loaders.categories import CategoryMap
@@ -46,6 +46,7 @@ from queries.store import GraphStore, QueryRunner, Result, Staged
 
 Reader = Callable[[Path, Schema], Iterator[Item]]
 Triple = tuple[str, str, str]
+T = TypeVar("T")
 
 BATCH_SIZE = 5000
 YIELD_EVERY = 500
@@ -324,11 +325,11 @@ class _Lane:
     async def write_rows(self, name: str, rows: list[Any], params: dict[str, Any]) -> None:
         """Send rows to a query whose result is not needed."""
         await self.wait()
-        sent = asyncio.ensure_future(self.target.write_rows(name, rows, params=params))
+        sent = self.target.write_rows(name, rows, params=params)
         if not self.target.overlaps_writes:
             await sent
             return
-        self.pending = sent
+        self.pending = asyncio.ensure_future(sent)
         await asyncio.sleep(0)  # the write goes out now, and the engine starts on it
 
     async def write(self, name: str, params: dict[str, Any]) -> Result:
@@ -652,13 +653,11 @@ class _Writer:
             }
             for r, s in rels
         ]
-        for start in range(0, len(rows), BATCH_SIZE):
-            result = await self.lane.write(
-                rel_query("upsert", *triple), {"rows": rows[start : start + BATCH_SIZE]}
-            )
+        for chunk in _chunks(rows):
+            result = await self.lane.write(rel_query("upsert", *triple), {"rows": chunk})
             made = result.counters.get("relationships_created", 0)
             counts.created += made
-            counts.unchanged += len(rows[start : start + BATCH_SIZE]) - made
+            counts.unchanged += len(chunk) - made
 
     async def _drop_others(
         self, triple: Triple, ready: list[tuple[RelRecord, str]], *, same_type: bool
@@ -748,22 +747,10 @@ async def load(
     load and no longer holds are deleted. With `category_map`, the category of every
     feedback record is translated by it as it is read (loaders/categories.py).
     """
-    schema = load_schema()
-    started_at = dt.datetime.now(dt.UTC)
-    run_id = f"run-{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    if category_map is not None:
-        category_map = CategoryMap(category_map.path, category_map.categories)  # fresh counts
-    report = LoadReport(None if dry_run else run_id, dry_run=dry_run, category_map=category_map)
-    clock = time.perf_counter()
     with _no_collection_pauses():
         return await _load(
             store,
             sources,
-            schema,
-            report,
-            run_id,
-            started_at,
-            clock,
             agent=agent,
             dry_run=dry_run,
             prune=prune,
@@ -795,11 +782,6 @@ def _no_collection_pauses() -> Iterator[None]:
 async def _load(
     store: GraphStore,
     sources: Sequence[Source],
-    schema: Schema,
-    report: LoadReport,
-    run_id: str,
-    started_at: dt.datetime,
-    clock: float,
     *,
     agent: str,
     dry_run: bool,
@@ -807,6 +789,13 @@ async def _load(
     progress: Callable[[int], None] | None,
     category_map: CategoryMap | None,
 ) -> LoadReport:
+    schema = load_schema()
+    started_at = dt.datetime.now(dt.UTC)
+    run_id = f"run-{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    if category_map is not None:
+        category_map = CategoryMap(category_map.path, category_map.categories)  # fresh counts
+    report = LoadReport(None if dry_run else run_id, dry_run=dry_run, category_map=category_map)
+    clock = time.perf_counter()
     async with _unit_of_work(store, dry_run) as staged:
         validator = _Validator(schema)
         writer = _Writer(
@@ -1009,8 +998,8 @@ async def load_demo_if_empty(store: GraphStore) -> LoadReport | None:
     return await load(store, demo_sources(), agent="demo")
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    """`items` in slices of at most BATCH_SIZE, for queries that take a list of ids."""
+def _chunks(items: list[T]) -> Iterator[list[T]]:
+    """`items` in slices of at most BATCH_SIZE, for queries that take a list."""
     for start in range(0, len(items), BATCH_SIZE):
         yield items[start : start + BATCH_SIZE]
 
