@@ -20,9 +20,13 @@ from loaders.journeys import (
     _LOADER,
     _SECTIONS,
     SCHEMA_FILE,
+    _checker,
     _LineLoader,
     _Mapping,
+    _parse_json,
     _parse_yaml,
+    _ParseError,
+    _validator,
     journey_map_schema,
     read_journey_map,
 )
@@ -657,6 +661,26 @@ async def test_bad_input_is_located_and_changes_nothing(
     if name == "invalid-yaml.yaml":
         assert str(problems[0]).endswith(" at line 9, column 4")
     assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
+
+
+def test_the_quick_check_and_the_located_report_agree_on_every_document() -> None:
+    """A document the quick check passes is not reported on: it must find every mistake that
+    the located report finds, on the bad inputs as on the good ones."""
+    texts = [BASE, as_json(BASE), *(path.read_text(encoding="utf-8") for path in DEMO_JOURNEYS)]
+    texts += [case[1] for case in BAD_INPUTS if isinstance(case[1], str)]
+    compared = invalid = 0
+    for text in texts:
+        parse = _parse_json if text.lstrip().startswith("{") else _parse_yaml
+        try:
+            doc, _ = parse(text)
+        except _ParseError:
+            continue
+        errors = list(_validator().iter_errors(doc))
+        assert _checker().is_valid(doc) == (not errors), (text, errors)
+        compared += 1
+        invalid += bool(errors)
+    assert compared >= 20, compared
+    assert invalid >= 10, invalid
 
 
 def test_every_schema_error_is_told_once_in_line_order(tmp_path: Path) -> None:
