@@ -230,7 +230,9 @@ class _OrgChart:
             )
             yield LoadProblem(Origin(header.file, header.line, column), message)
 
-    def value(self, row: _Row, cells: Mapping[str, str], name: str, spec: PropertySpec) -> Any:
+    def value(
+        self, row: _Row, cells: Mapping[str, str | None], name: str, spec: PropertySpec
+    ) -> Any:
         """The checked value of mapped field `name` in a row; None when empty or bad."""
         column = getattr(self.m, name)
         assert isinstance(column, str)
@@ -245,7 +247,7 @@ class _OrgChart:
             row.problems.append(LoadProblem(row.origin.at(column), str(exc), raw))
             return None
 
-    def add_row(self, line: int | str, file: str, cells: Mapping[str, str]) -> None:
+    def add_row(self, line: int | str, file: str, cells: Mapping[str, str | None]) -> None:
         row = _Row(Origin(file, line))
         self.rows.append(row)
         if cells.get(_EXTRA):
@@ -271,7 +273,7 @@ class _OrgChart:
             row.unit_id = self.value(row, cells, "unit_id", self.optional["Team", "id"])
         if self.m.unit:
             row.unit_name = self.value(row, cells, "unit", self.optional["Team", "name"])
-        if self.m.unit_path and (raw := cells.get(self.m.unit_path, "")).strip():
+        if self.m.unit_path and (raw := cells.get(self.m.unit_path) or "").strip():
             parts = tuple(p.strip() for p in raw.split(self.m.path_separator) if p.strip())
             row.path = parts or None
         if not (row.unit_id or row.unit_name or row.path):

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from loaders.records import Item, LoadProblem, NodeRecord, Origin, RelRecord
 from ontology.model import Schema
-from ontology.values import BadValue, coerce
+from ontology.values import BadValue, any_text, coerce
 
 
 @dataclass(frozen=True)
@@ -190,8 +190,10 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
-Row = dict[str, str]
+Row = dict[str, str | None]
+"""A row of a table by column; None for a cell that a short row lacks."""
 _EXTRA = "\0extra"
+"""Key of a row's cells beyond its header, when it has any."""
 
 
 class Header(list[str]):
@@ -255,8 +257,8 @@ def csv_rows(path: Path) -> Iterator[list[str] | tuple[int, Row] | LoadProblem]:
                     "this is a binary file (it holds NUL bytes), not a CSV text file",
                 )
                 return
-            reader = csv.DictReader(handle, restkey=_EXTRA)
-            header = list(reader.fieldnames or [])
+            reader = csv.reader(handle)
+            header = next(reader, [])
             if len(header) == 1 and (delimiter := _other_delimiter(sample)) is not None:
                 yield LoadProblem(
                     Origin(str(path), 1),
@@ -266,9 +268,16 @@ def csv_rows(path: Path) -> Iterator[list[str] | tuple[int, Row] | LoadProblem]:
                 )
                 return
             yield header
+            width = len(header)
             line = reader.line_num
-            for row in reader:
-                yield line + 1, row
+            for cells in reader:
+                if cells:  # a blank line is no row
+                    row: Row = dict(zip(header, cells, strict=False))
+                    if len(cells) > width:
+                        row[_EXTRA] = str(len(cells) - width)
+                    elif len(cells) < width:  # the cells a short row lacks are no values
+                        row.update(dict.fromkeys(header[len(cells) :]))
+                    yield line + 1, row
                 line = reader.line_num
     except UnicodeDecodeError as exc:
         yield LoadProblem(
@@ -570,6 +579,12 @@ def _read_rows(
     node_type = schema.node_types[spec.label]
     required_columns = spec.required_columns(schema)
     exclusive = spec.exclusive_columns(schema)
+    # each property's column, whether it is required, and its shape unless any text fits
+    cells = [
+        (column, prop, prop in node_type.required, None if any_text(shape) else shape)
+        for column, prop in spec.properties.items()
+        for shape in (node_type.properties[prop],)
+    ]
     for item in rows:
         if isinstance(item, LoadProblem):
             yield item
@@ -599,18 +614,21 @@ def _read_rows(
             continue
         props: dict[str, object] = {}
         cleared: list[str] = []
-        for column, prop in spec.properties.items():
+        for column, prop, required, checked in cells:
             raw = row.get(column)
-            if raw is None or raw.strip() == "":
-                if prop in node_type.required:
+            text = "" if raw is None else raw.strip()
+            if not text:
+                if required:
                     yield LoadProblem(origin.at(column), "a value is required")
                 elif raw is not None:  # the column is there, and empty
                     cleared.append(prop)
-                continue
-            try:
-                props[prop] = coerce(raw, node_type.properties[prop])
-            except BadValue as exc:
-                yield LoadProblem(origin.at(column), str(exc), raw)
+            elif checked is None:
+                props[prop] = text
+            else:
+                try:
+                    props[prop] = coerce(text, checked)
+                except BadValue as exc:
+                    yield LoadProblem(origin.at(column), str(exc), raw)
         node_id = props.get("id")
         if not isinstance(node_id, str):
             continue
@@ -645,10 +663,9 @@ def _exactly_one(origin: Origin, row: Row, columns: tuple[str, ...]) -> LoadProb
     if not filled:
         where = next((col for col in columns if col in row), columns[0])
         return LoadProblem(origin.at(where), f"{expected}, got neither")
-    others = ", ".join(f"{col} is {row[col].strip()!r}" for col in filled if col != filled[1])
-    return LoadProblem(
-        origin.at(filled[1]), f"{expected}, not both ({others})", row[filled[1]].strip()
-    )
+    cell = {col: (row[col] or "").strip() for col in filled}
+    others = ", ".join(f"{col} is {cell[col]!r}" for col in filled if col != filled[1])
+    return LoadProblem(origin.at(filled[1]), f"{expected}, not both ({others})", cell[filled[1]])
 
 
 def _ids(cell: str, many: bool) -> list[str]:

@@ -25,6 +25,11 @@ def timestamp(moment: dt.datetime | None = None) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def any_text(spec: PropertySpec) -> bool:
+    """Whether any text, stripped, is a value of property `spec` (readers skip `coerce`)."""
+    return spec.datatype == "string" and spec.allowed is None and spec.pattern is None
+
+
 def coerce(raw: Any, spec: PropertySpec) -> Any:
     """The graph value of `raw` for property `spec`, or BadValue saying what was expected.
 

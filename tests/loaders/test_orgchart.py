@@ -629,6 +629,18 @@ def no_unit(tmp: Path) -> tuple[OrgMapping, Path, Origin, str]:
     return CSV_MAPPING, path, Origin(str(path), 7, "Org Path"), "a value is required"
 
 
+def short_row(tmp: Path) -> tuple[OrgMapping, Path, Origin, str]:
+    """A row that ends before its unit's cell lacks a unit, as one with an empty cell does."""
+    path = csv_case(
+        tmp,
+        CSV_EXPORT.replace(
+            "e4,Dev Patel,Sales Rep,,Kestrel > Sales > Inside Sales,e3,no,D",
+            "e4,Dev Patel,Sales Rep",
+        ),
+    )
+    return CSV_MAPPING, path, Origin(str(path), 5, "Org Path"), "a value is required"
+
+
 def reporting_cycle(tmp: Path) -> tuple[OrgMapping, Path, Origin, str]:
     path = csv_case(tmp, CSV_EXPORT.replace("Kestrel > Sales,e1", "Kestrel > Sales,e3"))
     message = "REPORTS_TO forms a cycle: e2 -> e3 -> e2"
@@ -720,6 +732,7 @@ CASES: list[Case] = [
     bad_id,
     bad_head_flag,
     no_unit,
+    short_row,
     reporting_cycle,
     unknown_manager_name,
     ambiguous_manager_name,
