@@ -56,6 +56,9 @@ _POLL_INTERVAL_S = 0.02
 _PROBE_TIMEOUT_S = 5.0
 _PROBE_GRAPH = "~probe"
 """A graph the engine creates and deletes at start, to see that it can."""
+COMPACT_TAIL_BYTES = 64 * 1024 * 1024
+"""An engine started on a log with more writes than this since its last rewrite rewrites it
+(the threshold at which the engine itself would, by default)."""
 _START_ATTEMPTS = 3
 DEFAULT_QUERY_MEMORY_MB = 1024
 """Memory one query may use on the embedded engine (FalkorDB's QUERY_MEM_CAPACITY)."""
@@ -195,6 +198,10 @@ class EmbeddedEngine:
                 # for ever. Such an engine is of no use; a new one starts fine.
                 self._terminate(self._proc)
                 self._proc = None
+        if self._log_tail_bytes() > COMPACT_TAIL_BYTES:
+            # The engine rewrites its log only when asked (see `_spawn`): writes made since
+            # the last load would otherwise pile up across restarts.
+            self.compact()
 
     def is_running(self) -> bool:
         """True if an engine answers PING on this directory's socket."""
@@ -406,6 +413,10 @@ class EmbeddedEngine:
             "--appendfsync", "always",
             # The append-only log is the only copy; periodic RDB snapshots would only add forks.
             "--save", "",
+            # Nor does the engine rewrite its log of its own accord: a rewrite's child process
+            # must not run when a graph is copied (see FalkorStore.copy_to). Loads and start
+            # rewrite it (`compact`).
+            "--auto-aof-rewrite-percentage", "0",
             # No Bolt port (it crashed the engine on large parameters). A query that needs more
             # memory than this fails with an error instead of taking the engine down.
             "--loadmodule", module,
@@ -540,6 +551,12 @@ class EmbeddedEngine:
                 proc.kill()
                 proc.wait(_KILL_WAIT_S)
         self._remove_stale_socket()
+
+    def _log_tail_bytes(self) -> int:
+        """Size of the writes logged since the log was last rewritten."""
+        return sum(
+            path.stat().st_size for path in (self._data_dir / "appendonlydir").glob("*.incr.aof")
+        )
 
     def _remove_stale_socket(self) -> None:
         """Remove the socket file only if nothing listens on it (it may be another engine's)."""

@@ -41,6 +41,14 @@ _CHANGE = re.compile(r"created|deleted|set|removed|added", re.IGNORECASE)
 
 COPY_TIMEOUT_S = 300
 """Longest wait for GRAPH.COPY (about 2 s per million nodes and relationships)."""
+_CHILD_PROCESSES = (
+    "aof_rewrite_in_progress",
+    "aof_rewrite_scheduled",
+    "rdb_bgsave_in_progress",
+    "module_fork_in_progress",
+)
+"""Fields of INFO persistence that say the engine has, or is about to start, a child."""
+_CHILD_POLL_S = 0.02
 
 
 def _version_key(graph: str) -> str:
@@ -204,12 +212,14 @@ class FalkorStore(GraphStore):
     async def copy_to(self, name: str) -> FalkorStore:
         """Copy this graph (indexes and constraints included) to graph `name`, replacing it."""
         await self._client.connection.delete(name)
-        copy = self._client.connection.execute_command("GRAPH.COPY", self._graph_name, name)
         try:
-            await asyncio.wait_for(copy, COPY_TIMEOUT_S)
+            async with asyncio.timeout(COPY_TIMEOUT_S):
+                # FalkorDB 4.16 copies in a forked child, and deadlocks when the engine has
+                # another child then, such as one rewriting its log (FalkorDB/FalkorDB#1637):
+                # the copy starts once none is left.
+                await self._no_child_process()
+                await self._client.connection.execute_command("GRAPH.COPY", self._graph_name, name)
         except TimeoutError:
-            # FalkorDB 4.16 can deadlock when its copy's fork races another fork of the
-            # engine (FalkorDB/FalkorDB#1637): say so rather than wait for ever
             raise EngineUnavailable(
                 f"the engine did not copy graph {self._graph_name!r} within {COPY_TIMEOUT_S} s "
                 "and may be stuck; stop the process that started it (its pid is in "
@@ -217,6 +227,15 @@ class FalkorStore(GraphStore):
             ) from None
         await self._changed(name)
         return self.on_graph(name)
+
+    async def _no_child_process(self) -> None:
+        """Return once the engine has no child process (a log rewrite, a snapshot, a fork
+        of a module)."""
+        while True:
+            info = await self._client.connection.info("persistence")
+            if not any(info.get(key) for key in _CHILD_PROCESSES):
+                return
+            await asyncio.sleep(_CHILD_POLL_S)
 
     async def drop(self) -> None:
         """Delete this graph and what a unit of work may have left beside it."""

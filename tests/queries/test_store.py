@@ -358,3 +358,20 @@ async def test_a_copy_that_never_ends_is_reported(
     monkeypatch.setattr(falkor, "COPY_TIMEOUT_S", 0)
     with pytest.raises(EngineUnavailable, match="did not copy graph 'test' within 0 s"):
         await empty_store.copy_to("test~staging")
+
+
+async def test_a_copy_waits_for_the_log_rewrite_running_when_it_is_asked_for(
+    empty_store: FalkorStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's copy forks a child, and hangs for ever if another child runs then: one
+    rewriting the log, say. A copy asked for during a rewrite waits for its end."""
+    await empty_store.write_rows(UPSERT_TEAM, team_rows(2_000))
+    monkeypatch.setattr(falkor, "COPY_TIMEOUT_S", 30)
+    connection = empty_store._client.connection
+    for _ in range(3):
+        await connection.execute_command("BGREWRITEAOF")
+        copy = await empty_store.copy_to("test~staging")
+        found = await copy.read(TEAMS, {"ids": ["team-t0", "team-t1999"]})
+        assert sorted(row["node"]["id"] for row in found) == ["team-t0", "team-t1999"]
+    info = await connection.info("persistence")
+    assert info["aof_last_bgrewrite_status"] == "ok"
