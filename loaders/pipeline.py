@@ -60,6 +60,11 @@ _DERIVED_RELS = {
     *(("Measurement", "OF", target) for target in ("Touchpoint", "Channel")),
 }
 """Relationships that deriving from feedback writes (feedback/link_evidence, measure)."""
+FEEDBACK_PLACES = {("Feedback", "ABOUT"), ("Feedback", "VIA")}
+"""Where feedback was given: every feedback has one of these, and is linked once it has."""
+PAIN_POINT_PLACE = ("PainPoint", "OCCURS_AT", "Touchpoint")
+PAIN_POINT_KINDS = {"journeys", "rdf"}
+"""Source kinds whose files may give pain points and where they occur."""
 
 
 def _table_reader(kind: str) -> Reader:
@@ -101,7 +106,8 @@ def directory_sources(directory: Path) -> list[Source]:
 
     Customers and feedback come last: their rows point at personas, segments, touchpoints
     and channels of the journey maps, whose relationships are then written as they are read
-    instead of being kept until the end of the load.
+    instead of being kept until the end of the load; and feedback is linked to the pain
+    points of the journey maps as it is written (`_linked_as_written`).
     """
 
     def tables(kinds: Iterable[str]) -> list[Source]:
@@ -224,7 +230,6 @@ class _Validator:
         self.single: dict[tuple[str, str], int] = {}
         self.limited: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.edges: dict[tuple[str, str], list[RelRecord]] = defaultdict(list)
-        self.allowed = set(schema.endpoints())
         # (label, type) -> the types of its exactly-one group; the type given to each node
         self.groups = {
             (label, rel_type): group
@@ -237,6 +242,11 @@ class _Validator:
             for ep in rel.endpoints:
                 if ep.max_count == 1:
                     self.single[(ep.source, rel.type)] = 1
+        self.rules = {
+            (label, rel_type, target): self._rules(label, rel_type)
+            for label, rel_type, target in schema.endpoints()
+        }
+        """The relationships the ontology allows, with what to check of each."""
 
     def add(self, problem: LoadProblem) -> None:
         self.count += 1
@@ -259,22 +269,39 @@ class _Validator:
             else:
                 self.seen[item.label][item.id] = self._pack(item.origin)
         else:
-            triple = (item.source_label, item.type, item.target_label)
-            if triple not in self.allowed:
+            rules = self.rules.get((item.source_label, item.type, item.target_label))
+            if rules is None:
                 self.add(
                     LoadProblem(
                         item.origin,
                         f"a {item.source_label} cannot {item.type} a {item.target_label}",
                     )
                 )
-            if (item.source_label, item.type) in self.single:
-                rule = f"a {item.source_label} has at most one {item.type}"
-                self._once(self.limited[(item.source_label, item.type)], item, item.target_id, rule)
-            if (group := self.groups.get((item.source_label, item.type))) is not None:
-                rule = f"a {item.source_label} has exactly one of {', '.join(group)}"
-                self._once(self.given_one[(item.source_label, group)], item, item.type, rule)
-            if (item.source_label, item.type) in self.HIERARCHIES:
-                self.edges[(item.source_label, item.type)].append(item)
+                rules = self._rules(item.source_label, item.type)
+            if rules:
+                self._check_rules(item, rules)
+
+    def _rules(self, label: str, rel_type: str) -> tuple[Any, ...]:
+        """What to check of a relationship of `rel_type` from a `label`, as the rules that
+        `_once` applies (at most one target; one type of an exactly-one group) and whether
+        it is part of a hierarchy; () when nothing."""
+        key = (label, rel_type)
+        group = self.groups.get(key)
+        if key not in self.single and group is None and key not in self.HIERARCHIES:
+            return ()
+        at_most_one = f"a {label} has at most one {rel_type}" if key in self.single else None
+        exactly_one = None if group is None else f"a {label} has exactly one of {', '.join(group)}"
+        return (at_most_one, group, exactly_one, key in self.HIERARCHIES)
+
+    def _check_rules(self, item: RelRecord, rules: tuple[Any, ...]) -> None:
+        at_most_one, group, exactly_one, hierarchy = rules
+        key = (item.source_label, item.type)
+        if at_most_one is not None:
+            self._once(self.limited[key], item, item.target_id, at_most_one)
+        if exactly_one is not None:
+            self._once(self.given_one[(item.source_label, group)], item, item.type, exactly_one)
+        if hierarchy:
+            self.edges[key].append(item)
 
     def _once(self, given: dict[str, str], item: RelRecord, value: str, rule: str) -> None:
         """Remember `value` for the source node of `item`; a problem breaking `rule` when it
@@ -384,6 +411,9 @@ class _Writer:
         # touchpoints and channels whose measurements feedback of each source changes
         self.feedback_touchpoints: dict[str, set[str]] = defaultdict(set)
         self.feedback_channels: dict[str, set[str]] = defaultdict(set)
+        self.linking: set[str] = set()
+        """Feedback sources whose feedback is linked to pain points as it is written, not
+        after the load (`start_linking`)."""
         self.stated_evidence: set[str] = set()
         """Sources that give EVIDENCES relationships themselves (RDF), not only derived ones."""
         self.derived_nodes: dict[str, set[str]] = defaultdict(set)
@@ -592,46 +622,70 @@ class _Writer:
         existing: set[tuple[str, str]],
     ) -> None:
         counts = self.report.relationships[triple[1]]
-        new: dict[tuple[str, str], tuple[RelRecord, str]] = {}
-        for rel, source in batch:
-            key = (rel.source_id, rel.target_id)
-            if key in existing:
-                counts.unchanged += 1
-            elif key not in new:
-                new[key] = (rel, source)
+        new = batch
+        if existing:
+            new = [(r, s) for r, s in batch if (r.source_id, r.target_id) not in existing]
+            counts.unchanged += len(batch) - len(new)
         if new:
-            await self._create(triple, list(new.values()))
+            ready = await self._create(triple, new)
+            if len(ready) < len(new):  # some wait for their ends: linked once they have them
+                batch = [(r, s) for r, s in batch if (r.source_id, r.target_id) in existing]
+                batch += ready
+        await self._link_written(triple, batch)
 
-    async def _create(self, triple: Triple, rels: list[tuple[RelRecord, str]]) -> None:
-        """Create relationships whose ends exist; defer the others (their ends may come later)."""
-        ends = await self._existing_ends(triple, rels)
-        ready = [(r, s) for r, s in rels if (r.source_id, r.target_id) in ends]
-        self.deferred.extend((r, s) for r, s in rels if (r.source_id, r.target_id) not in ends)
+    async def _link_written(self, triple: Triple, rels: list[tuple[RelRecord, str]]) -> None:
+        """Link the feedback of `rels`, now about a touchpoint or via a channel in the graph,
+        to pain points, where its source is linked as it is written (`linking`)."""
+        if self.linking and triple[:2] in FEEDBACK_PLACES:
+            by_source: dict[str, list[str]] = defaultdict(list)
+            for rel, source in rels:
+                if source in self.linking:
+                    by_source[source].append(rel.source_id)
+            for source, ids in by_source.items():
+                await _link_feedback(self.lane.write, self, self.report, source, ids)
+
+    async def _create(
+        self, triple: Triple, rels: list[tuple[RelRecord, str]]
+    ) -> list[tuple[RelRecord, str]]:
+        """Create relationships whose ends exist, and return them; defer the others (their
+        ends may come later).
+
+        One given twice, in this batch or an earlier one, is merged with the first."""
+        sources = await self._absent(triple[0], {r.source_id for r, _ in rels})
+        targets = await self._absent(triple[2], {r.target_id for r, _ in rels})
+        if sources or targets:
+            ready = []
+            for rel, source in rels:
+                if rel.source_id in sources or rel.target_id in targets:
+                    self.deferred.append((rel, source))
+                else:
+                    ready.append((rel, source))
+            rels = ready
         counts = self.report.relationships[triple[1]]
         # Relationships from nodes that are all new cannot have older ones to replace (the
         # validator refuses two managers or a feedback both about a touchpoint and via a
         # channel in one load).
-        replacing = bool(ready) and triple[0] not in self.empty
+        replacing = bool(rels) and triple[0] not in self.empty
         if replacing and triple in self.single_valued:
             # a newer export names a new manager, parent or channel: the old one goes
-            counts.deleted += await self._drop_others(triple, ready, same_type=True)
+            counts.deleted += await self._drop_others(triple, rels, same_type=True)
         for other in self.exclusive.get(triple[:2], []) if replacing else []:
             # feedback now about a channel is no longer about a touchpoint, and back
-            deleted = await self._drop_others(other, ready, same_type=False)
+            deleted = await self._drop_others(other, rels, same_type=False)
             self.report.relationships[other[1]].deleted += deleted
         created = self.created_rels[triple]
         fresh: dict[str, list[list[str]]] = defaultdict(list)
         again: list[tuple[RelRecord, str]] = []
-        for rel, source in ready:
+        for rel, source in rels:
             key = hash((rel.source_id, rel.target_id))
             if key in created or rel.props:
                 again.append((rel, source))
             else:
                 created.add(key)
                 fresh[source].append([rel.source_id, rel.target_id])
-        counts.created += len(ready) - len(again)
+        counts.created += len(rels) - len(again)
         if self.dry_run:
-            counts.unchanged += len(again)  # given in an earlier batch of this load
+            counts.unchanged += len(again)  # given before in this load
         else:
             for source, pairs in fresh.items():
                 await self.lane.write_rows(
@@ -639,6 +693,7 @@ class _Writer:
                 )
             if again:
                 await self._merge(triple, again)
+        return rels
 
     async def _merge(self, triple: Triple, rels: list[tuple[RelRecord, str]]) -> None:
         """Write relationships that may be in the graph already (given twice in this load,
@@ -680,27 +735,26 @@ class _Writer:
             await self.lane.write(rel_query("replace", *triple), {"rows": pairs})
         return len(found)
 
-    async def _existing_ends(
-        self, triple: Triple, rels: list[tuple[RelRecord, str]]
-    ) -> set[tuple[str, str]]:
-        """The (from, to) pairs of `rels` whose two end nodes this load has written (nodes
-        are written before relationships) or the graph already holds."""
-        sources = await self._ids(triple[0], {r.source_id for r, _ in rels})
-        targets = await self._ids(triple[2], {r.target_id for r, _ in rels})
-        return {
-            (r.source_id, r.target_id)
-            for r, _ in rels
-            if r.source_id in sources and r.target_id in targets
-        }
-
-    async def _ids(self, label: str, ids: set[str]) -> set[str]:
-        """Which of `ids` exist: given by this load so far, or already in the graph."""
+    async def _absent(self, label: str, ids: set[str]) -> set[str]:
+        """Which of `ids` are nowhere: neither given by this load so far (nodes are written
+        before relationships) nor in the graph."""
         loaded = self.loaded[label]
-        found = {i for i in ids if i in loaded}
-        if rest := sorted(ids - found):
-            rows = await self.target.read(node_query("get", label), {"ids": rest})
-            found |= {row["node"]["id"] for row in rows}
-        return found
+        if absent := {i for i in ids if i not in loaded}:
+            rows = await self.target.read(node_query("get", label), {"ids": sorted(absent)})
+            absent -= {row["node"]["id"] for row in rows}
+        return absent
+
+    async def start_linking(self, source: str) -> None:
+        """Link the feedback of `source` to pain points as it is written: every pain point
+        of the load is then written (no later source gives any), and linking overlaps with
+        reading instead of following the load. What is buffered goes first."""
+        await self.flush()
+        if not any(triple == PAIN_POINT_PLACE for triple, _ in self._deferred_triples()):
+            self.linking.add(source)
+
+    def _deferred_triples(self) -> Iterator[tuple[Triple, str]]:
+        for rel, source in self.deferred:
+            yield (rel.source_label, rel.type, rel.target_label), source
 
     async def flush(self) -> None:
         """Compare and write everything still buffered."""
@@ -717,14 +771,14 @@ class _Writer:
         for rel, source in deferred:
             by_triple[(rel.source_label, rel.type, rel.target_label)].append((rel, source))
         for triple, rels in by_triple.items():
-            await self._create(triple, rels)
+            await self._link_written(triple, await self._create(triple, rels))
         problems = []
         for rel, _ in self.deferred:
             for label, node_id in (
                 (rel.source_label, rel.source_id),
                 (rel.target_label, rel.target_id),
             ):
-                if node_id not in await self._ids(label, {node_id}):
+                if await self._absent(label, {node_id}):
                     problems.append(LoadProblem(rel.origin, f"no {label} has this id", node_id))
         return problems
 
@@ -803,9 +857,16 @@ async def _load(
         )
         await writer.note_empty_labels(schema)
         name_of = {source: source.name for source in sources}
+        # feedback given after the last source that may give pain points
+        linking = set() if dry_run else _linked_as_written(sources)
+        current = None
         try:
             for source, item in read_sources(sources, schema):
                 report.rows += 1
+                if source is not current:
+                    current = source
+                    if source in linking and not validator.count:
+                        await writer.start_linking(source.name)
                 if (
                     category_map is not None
                     and isinstance(item, NodeRecord)
@@ -864,6 +925,18 @@ async def _load(
     return report
 
 
+def _linked_as_written(sources: Sequence[Source]) -> set[Source]:
+    """The feedback sources whose feedback can be linked to pain points as it is written:
+    those after which no source may give pain points."""
+    linked: set[Source] = set()
+    for source in reversed(sources):
+        if source.kind in PAIN_POINT_KINDS:
+            break
+        if source.kind == "feedback":
+            linked.add(source)
+    return linked
+
+
 @asynccontextmanager
 async def _unit_of_work(store: GraphStore, dry_run: bool) -> AsyncIterator[Staged]:
     """The store's atomic unit of work; a dry run reads the graph itself and writes nothing."""
@@ -881,27 +954,9 @@ async def _derive_from_feedback(
     touchpoints it is about and of the channels it was given on (docs/formats.md)."""
     if dry_run:
         return
-    evidences = report.relationships["EVIDENCES"]
     for source, ids in writer.feedback.items():
-        # feedback new in this load has no earlier links; an RDF source states its own
-        unlink = "Feedback" not in writer.empty and source not in writer.stated_evidence
-        for chunk in _chunks(ids):
-            if unlink:
-                result = await target.write(
-                    "feedback/unlink_evidence", {"ids": chunk, "source": source}
-                )
-                evidences.deleted += result.counters.get("relationships_deleted", 0)
-            result = await target.write(
-                "feedback/link_evidence",
-                {"ids": chunk, "source": source, "loadRun": report.run_id},
-            )
-            (row,) = result.rows
-            created = result.counters.get("relationships_created", 0)
-            evidences.created += created
-            evidences.unchanged += int(row["linked"]) - created
-            writer.derived_rels[("Feedback", "EVIDENCES", "PainPoint")].update(
-                (link["from"], link["to"]) for link in row["links"]
-            )
+        if source not in writer.linking:
+            await _link_feedback(target.write, writer, report, source, ids)
     for source in sorted(writer.feedback_touchpoints.keys() | writer.feedback_channels.keys()):
         touchpoints = sorted(writer.feedback_touchpoints[source])
         channels = set(writer.feedback_channels[source])
@@ -916,6 +971,33 @@ async def _derive_from_feedback(
             params = {"channels": chunk, "source": source, "loadRun": report.run_id}
             result = await target.write("feedback/measure_channels", params)
             _count_measurements(report, writer, "Channel", result)
+
+
+async def _link_feedback(
+    write: Callable[[str, dict[str, Any]], Awaitable[Result]],
+    writer: _Writer,
+    report: LoadReport,
+    source: str,
+    ids: list[str],
+) -> None:
+    """Link feedback `ids` of `source` to the pain points of their touchpoint that have
+    their category, and unlink them from pain points they no longer evidence."""
+    evidences = report.relationships["EVIDENCES"]
+    # feedback new in this load has no earlier links; an RDF source states its own
+    unlink = "Feedback" not in writer.empty and source not in writer.stated_evidence
+    for chunk in _chunks(ids):
+        if unlink:
+            result = await write("feedback/unlink_evidence", {"ids": chunk, "source": source})
+            evidences.deleted += result.counters.get("relationships_deleted", 0)
+        params = {"ids": chunk, "source": source, "loadRun": report.run_id}
+        result = await write("feedback/link_evidence", params)
+        (row,) = result.rows
+        created = result.counters.get("relationships_created", 0)
+        evidences.created += created
+        evidences.unchanged += int(row["linked"]) - created
+        writer.derived_rels[("Feedback", "EVIDENCES", "PainPoint")].update(
+            (link["from"], link["to"]) for link in row["links"]
+        )
 
 
 def _count_measurements(report: LoadReport, writer: _Writer, label: str, result: Result) -> None:

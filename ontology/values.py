@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -37,7 +38,7 @@ def coerce(raw: Any, spec: PropertySpec) -> Any:
     """
     if type(raw) is str and spec.datatype == "string" and spec.allowed is None:
         value: Any = raw.strip()  # the common case, kept fast: most cells are plain text
-        if spec.pattern is not None and not re.search(spec.pattern, value):
+        if spec.pattern is not None and not _pattern(spec.pattern).search(value):
             raise BadValue(f"expected text matching {spec.pattern}")
         return value
     value = _typed(raw, spec)
@@ -48,9 +49,18 @@ def coerce(raw: Any, spec: PropertySpec) -> Any:
             raise BadValue(f"expected at least {_num(spec.minimum)}")
         if spec.maximum is not None and value > spec.maximum:
             raise BadValue(f"expected at most {_num(spec.maximum)}")
-    if isinstance(value, str) and spec.pattern is not None and not re.search(spec.pattern, value):
+    if (
+        isinstance(value, str)
+        and spec.pattern is not None
+        and not _pattern(spec.pattern).search(value)
+    ):
         raise BadValue(f"expected text matching {spec.pattern}")
     return value
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _num(number: float) -> str:

@@ -14,7 +14,14 @@ import pytest
 import yaml
 
 from loaders.export import export_json
-from loaders.pipeline import DEMO_DIR, Source, demo_sources, directory_sources, load
+from loaders.pipeline import (
+    DEMO_DIR,
+    Source,
+    _linked_as_written,
+    demo_sources,
+    directory_sources,
+    load,
+)
 from loaders.records import LoadFailed
 from queries.falkor import FalkorStore
 from queries.generated import node_query, rel_query
@@ -239,3 +246,65 @@ async def test_prune_keeps_what_feedback_derives(
     after = tmp_path / "after.jsonl"
     await export_json(demo_store_copy, after)
     assert after.read_bytes() == before.read_bytes()
+
+
+def test_feedback_after_the_last_source_of_pain_points_is_linked_as_it_is_written() -> None:
+    sources = demo_sources()
+    feedback = [s for s in sources if s.kind == "feedback"]
+    assert feedback
+    assert _linked_as_written(sources) == set(feedback)
+    journeys = [s for s in sources if s.kind == "journeys"]
+    others = [s for s in sources if s.kind not in {"journeys", "feedback"}]
+    assert _linked_as_written([*feedback, *journeys, *others]) == set()
+    rdf = Source("rdf", DEMO_DIR / "more.ttl")
+    assert _linked_as_written([*journeys, *feedback, rdf]) == set()
+    assert _linked_as_written([*journeys, rdf, *feedback, *others]) == set(feedback)
+
+
+async def test_feedback_links_the_same_pain_points_linked_as_written_or_after_the_load(
+    empty_store: FalkorStore, tmp_path: Path
+) -> None:
+    """Feedback read after the journey maps is linked batch by batch as it is written; read
+    before them, once the load has written everything. Both give the links the files say."""
+    at = pain_points_at()
+    expected = {
+        (row["id"], pp)
+        for row in feedback_rows()
+        if row["touchpoint"] and row["category"]
+        for pp, category in at[row["touchpoint"]]
+        if category == row["category"]
+    }
+    sources = demo_sources()
+    feedback_first = sorted(sources, key=lambda s: s.kind != "feedback")
+    after = empty_store.on_graph("feedback-first")
+    await after.apply_schema(compact=False)
+    as_written = await load(empty_store, sources)
+    after_load = await load(after, feedback_first)
+    assert set(await pairs(empty_store, "Feedback", "EVIDENCES", "PainPoint")) == expected
+    assert set(await pairs(after, "Feedback", "EVIDENCES", "PainPoint")) == expected
+    assert as_written.relationships["EVIDENCES"] == after_load.relationships["EVIDENCES"]
+    assert as_written.relationships["EVIDENCES"].created == len(expected)
+
+    # a newer export that recategorises feedback unlinks and relinks it, either way
+    newer = tmp_path / "demo"
+    shutil.copytree(DEMO_DIR, newer)
+    rows = feedback_rows()
+    linked = {f for f, _ in expected}
+    moved = next(row for row in rows if row["id"] in linked)
+    # to a category of other feedback that no pain point at its touchpoint has
+    moved["category"] = next(
+        row["category"]
+        for row in rows
+        if row["category"] and row["category"] not in {c for _, c in at[moved["touchpoint"]]}
+    )
+    write_rows(newer / "feedback.csv", rows)
+    expected = {(f, pp) for f, pp in expected if f != moved["id"]} | {
+        (moved["id"], pp) for pp, c in at[moved["touchpoint"]] if c == moved["category"]
+    }
+    sources = directory_sources(newer)
+    as_written = await load(empty_store, sources)
+    after_load = await load(after, sorted(sources, key=lambda s: s.kind != "feedback"))
+    assert set(await pairs(empty_store, "Feedback", "EVIDENCES", "PainPoint")) == expected
+    assert set(await pairs(after, "Feedback", "EVIDENCES", "PainPoint")) == expected
+    assert as_written.relationships["EVIDENCES"] == after_load.relationships["EVIDENCES"]
+    assert as_written.relationships["EVIDENCES"].deleted >= 1
