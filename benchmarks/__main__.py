@@ -16,7 +16,12 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 @app.command()
 def main(
-    scale: Annotated[float, typer.Option(help="Size of the enterprise; 1 is ~213k nodes.")] = 1.0,
+    scale: Annotated[
+        float,
+        typer.Option(
+            help="Size of the enterprise; 1 is ~440k nodes and 1M relationships once loaded."
+        ),
+    ] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 1,
     samples: Annotated[int, typer.Option(help="Requests per question for latencies.")] = 200,
     clients: Annotated[str, typer.Option(help="Concurrent clients to try, comma-separated.")] = (
