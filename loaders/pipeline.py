@@ -646,7 +646,7 @@ class _Writer:
                 if source in self.linking:
                     by_source[source].append(rel.source_id)
             for source, ids in by_source.items():
-                await _link_feedback(self.lane.write, self, self.report, source, ids)
+                await _link_feedback(self.lane.write, self, source, ids)
 
     async def _create(
         self, triple: Triple, rels: list[tuple[RelRecord, str]]
@@ -753,12 +753,11 @@ class _Writer:
         of the load is then written (no later source gives any), and linking overlaps with
         reading instead of following the load. What is buffered goes first."""
         await self.flush()
-        if not any(triple == PAIN_POINT_PLACE for triple, _ in self._deferred_triples()):
+        if not any(
+            (rel.source_label, rel.type, rel.target_label) == PAIN_POINT_PLACE
+            for rel, _ in self.deferred
+        ):
             self.linking.add(source)
-
-    def _deferred_triples(self) -> Iterator[tuple[Triple, str]]:
-        for rel, source in self.deferred:
-            yield (rel.source_label, rel.type, rel.target_label), source
 
     async def flush(self) -> None:
         """Compare and write everything still buffered."""
@@ -960,7 +959,7 @@ async def _derive_from_feedback(
         return
     for source, ids in writer.feedback.items():
         if source not in writer.linking:
-            await _link_feedback(target.write, writer, report, source, ids)
+            await _link_feedback(target.write, writer, source, ids)
     for source in sorted(writer.feedback_touchpoints.keys() | writer.feedback_channels.keys()):
         touchpoints = sorted(writer.feedback_touchpoints[source])
         channels = set(writer.feedback_channels[source])
@@ -980,12 +979,12 @@ async def _derive_from_feedback(
 async def _link_feedback(
     write: Callable[[str, dict[str, Any]], Awaitable[Result]],
     writer: _Writer,
-    report: LoadReport,
     source: str,
     ids: list[str],
 ) -> None:
     """Link feedback `ids` of `source` to the pain points of their touchpoint that have
     their category, and unlink them from pain points they no longer evidence."""
+    report = writer.report
     evidences = report.relationships["EVIDENCES"]
     # feedback new in this load has no earlier links; an RDF source states its own
     unlink = "Feedback" not in writer.empty and source not in writer.stated_evidence
