@@ -10,7 +10,8 @@ checked against the ontology's shapes before anything is written.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,6 +27,8 @@ from ontology.model import load_schema
 from ontology.values import BadValue, coerce, timestamp
 from queries.errors import GraphBusy
 from queries.generated import change_query, node_query
+from queries.measures import measure
+from queries.store import GraphStore
 
 SOURCE = "api"
 
@@ -110,13 +113,20 @@ def _checked(label: str, values: dict[str, Any], where: str) -> dict[str, Any]:
     return checked
 
 
-async def _write(info: Info[Context, None], query: str, params: dict[str, Any]) -> list[Any]:
+@asynccontextmanager
+async def _exclusive(info: Info[Context, None]) -> AsyncIterator[GraphStore]:
+    """The store, holding the graph's write lock; a user error while a load holds it."""
     store = info.context.store
     try:
         async with store.exclusive():
-            return (await store.write(query, params)).rows
+            yield store
     except GraphBusy as exc:
         raise UserError(str(exc)) from None
+
+
+async def _write(info: Info[Context, None], query: str, params: dict[str, Any]) -> list[Any]:
+    async with _exclusive(info) as store:
+        return (await store.write(query, params)).rows
 
 
 async def _existing(info: Info[Context, None], label: str, id: str, argument: str) -> Any:
@@ -215,14 +225,17 @@ async def record_feedback(info: Info[Context, None], input: FeedbackInput) -> An
         channels = [str(input.channel)] if input.channel is not None else []
         if input.touchpoint is not None:
             touchpoints = [str(input.touchpoint)]
-            measure = {"touchpoints": touchpoints, "source": SOURCE, "loadRun": run["id"]}
-            await _write(info, "feedback/measure", measure)
+            await _measure(info, "Touchpoint", touchpoints, run["id"])
             rows = await info.context.store.read("feedback/channels", {"touchpoints": touchpoints})
             channels = sorted(row["channel"] for row in rows)
         if channels:
-            measure = {"channels": channels, "source": SOURCE, "loadRun": run["id"]}
-            await _write(info, "feedback/measure_channels", measure)
+            await _measure(info, "Channel", channels, run["id"])
     return await _reload(info, "Feedback", feedback_id)
+
+
+async def _measure(info: Info[Context, None], label: str, ids: list[str], run: str) -> None:
+    async with _exclusive(info) as store:
+        await measure(store, label, ids, source=SOURCE, load_run=run)
 
 
 async def mark_verified(

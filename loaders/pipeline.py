@@ -30,7 +30,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from loaders.bpmn import read_bpmn
 from loaders.categories import CategoryMap
@@ -42,11 +42,11 @@ from loaders.tables import TABLES, read_table
 from ontology.model import Schema, load_schema
 from ontology.values import timestamp
 from queries.generated import create_columns, node_query, rel_query
-from queries.store import GraphStore, QueryRunner, Result, Staged
+from queries.measures import Measured, measure
+from queries.store import GraphStore, QueryRunner, Result, Staged, chunks
 
 Reader = Callable[[Path, Schema], Iterator[Item]]
 Triple = tuple[str, str, str]
-T = TypeVar("T")
 
 BATCH_SIZE = 5000
 YIELD_EVERY = 500
@@ -63,7 +63,7 @@ _DERIVED_RELS = {
     ("Feedback", "EVIDENCES", "PainPoint"),
     *(("Measurement", "OF", target) for target in ("Touchpoint", "Channel")),
 }
-"""Relationships that deriving from feedback writes (feedback/link_evidence, measure)."""
+"""Relationships that deriving from feedback writes (`_Writer.link_feedback`, measure)."""
 FEEDBACK_PLACES = {("Feedback", "ABOUT"), ("Feedback", "VIA")}
 """Where feedback was given: every feedback has one of these, and is linked once it has."""
 PAIN_POINT_PLACE = ("PainPoint", "OCCURS_AT", "Touchpoint")
@@ -646,7 +646,35 @@ class _Writer:
                 if source in self.linking:
                     by_source[source].append(rel.source_id)
             for source, ids in by_source.items():
-                await _link_feedback(self.lane.write, self, source, ids)
+                await self.link_feedback(source, ids)
+
+    async def link_feedback(self, source: str, ids: list[str]) -> None:
+        """Link feedback `ids` of `source`, written with where it was given, to the pain
+        points of its touchpoint that have its category (feedback/evidence), and unlink it
+        from pain points it no longer evidences (feedback/stale_evidence). Only what differs
+        is written: linking feedback whose links hold writes nothing."""
+        evidences = self.report.relationships["EVIDENCES"]
+        triple = ("Feedback", "EVIDENCES", "PainPoint")
+        # feedback new in this load has no earlier links; an RDF source states its own
+        unlink = "Feedback" not in self.empty and source not in self.stated_evidence
+        await self.lane.wait()  # the reads below look at what it writes
+        for chunk in chunks(ids):
+            if unlink:
+                params = {"ids": chunk, "source": source}
+                stale = await self.target.read("feedback/stale_evidence", params)
+                evidences.deleted += len(stale)
+                if stale:
+                    await self.lane.write_rows(rel_query("delete", *triple), stale, {})
+            # the links that hold and the stale ones are apart: this read needs no wait
+            pairs = await self.target.read("feedback/evidence", {"ids": chunk})
+            missing = [[pair["from"], pair["to"]] for pair in pairs if not pair["linked"]]
+            evidences.created += len(missing)
+            evidences.unchanged += len(pairs) - len(missing)
+            if missing:
+                await self.lane.write_rows(
+                    rel_query("create", *triple), missing, self._provenance(source)
+                )
+            self.derived_rels[triple].update((pair["from"], pair["to"]) for pair in pairs)
 
     async def _create(
         self, triple: Triple, rels: list[tuple[RelRecord, str]]
@@ -712,7 +740,7 @@ class _Writer:
             }
             for r, s in rels
         ]
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             result = await self.lane.write(rel_query("upsert", *triple), {"rows": chunk})
             made = result.counters.get("relationships_created", 0)
             counts.created += made
@@ -959,64 +987,32 @@ async def _derive_from_feedback(
         return
     for source, ids in writer.feedback.items():
         if source not in writer.linking:
-            await _link_feedback(target.write, writer, source, ids)
+            await writer.link_feedback(source, ids)
+    await writer.lane.wait()
     for source in sorted(writer.feedback_touchpoints.keys() | writer.feedback_channels.keys()):
         touchpoints = sorted(writer.feedback_touchpoints[source])
         channels = set(writer.feedback_channels[source])
-        for chunk in _chunks(touchpoints):
-            params = {"touchpoints": chunk, "source": source, "loadRun": report.run_id}
-            _count_measurements(
-                report, writer, "Touchpoint", await target.write("feedback/measure", params)
-            )
+        for chunk in chunks(touchpoints):
             rows = await target.read("feedback/channels", {"touchpoints": chunk})
             channels |= {row["channel"] for row in rows}
-        for chunk in _chunks(sorted(channels)):
-            params = {"channels": chunk, "source": source, "loadRun": report.run_id}
-            result = await target.write("feedback/measure_channels", params)
-            _count_measurements(report, writer, "Channel", result)
+        for label, ids in (("Touchpoint", touchpoints), ("Channel", sorted(channels))):
+            measured = await measure(target, label, ids, source=source, load_run=writer.run_id)
+            _count_measurements(report, writer, label, measured)
 
 
-async def _link_feedback(
-    write: Callable[[str, dict[str, Any]], Awaitable[Result]],
-    writer: _Writer,
-    source: str,
-    ids: list[str],
+def _count_measurements(
+    report: LoadReport, writer: _Writer, label: str, measured: Measured
 ) -> None:
-    """Link feedback `ids` of `source` to the pain points of their touchpoint that have
-    their category, and unlink them from pain points they no longer evidence."""
-    report = writer.report
-    evidences = report.relationships["EVIDENCES"]
-    # feedback new in this load has no earlier links; an RDF source states its own
-    unlink = "Feedback" not in writer.empty and source not in writer.stated_evidence
-    for chunk in _chunks(ids):
-        if unlink:
-            result = await write("feedback/unlink_evidence", {"ids": chunk, "source": source})
-            evidences.deleted += result.counters.get("relationships_deleted", 0)
-        params = {"ids": chunk, "source": source, "loadRun": report.run_id}
-        result = await write("feedback/link_evidence", params)
-        (row,) = result.rows
-        created = result.counters.get("relationships_created", 0)
-        evidences.created += created
-        evidences.unchanged += int(row["linked"]) - created
-        writer.derived_rels[("Feedback", "EVIDENCES", "PainPoint")].update(
-            (link["from"], link["to"]) for link in row["links"]
-        )
-
-
-def _count_measurements(report: LoadReport, writer: _Writer, label: str, result: Result) -> None:
-    """Count what feedback/measure or feedback/measure_channels did, and keep it from --prune."""
-    (row,) = result.rows
+    """Count what measuring did, and keep its measurements from --prune."""
     measures = report.nodes["Measurement"]
-    created = result.counters.get("nodes_created", 0)
-    measures.created += created
-    measures.updated += int(row["changed"]) - created
-    measures.unchanged += int(row["measurements"]) - int(row["changed"])
-    linked = result.counters.get("relationships_created", 0)
-    report.relationships["OF"].created += linked
-    report.relationships["OF"].unchanged += int(row["measurements"]) - linked
-    for item in row["kept"]:
-        writer.derived_nodes["Measurement"].add(item["id"])
-        writer.derived_rels[("Measurement", "OF", label)].add((item["id"], item["of"]))
+    measures.created += measured.created
+    measures.updated += measured.updated
+    measures.unchanged += measured.unchanged
+    report.relationships["OF"].created += measured.linked
+    report.relationships["OF"].unchanged += len(measured.kept) - measured.linked
+    for measurement, item in measured.kept:
+        writer.derived_nodes["Measurement"].add(measurement)
+        writer.derived_rels[("Measurement", "OF", label)].add((measurement, item))
 
 
 async def _prune(
@@ -1046,7 +1042,7 @@ async def _prune(
             gone = sorted({row["id"] for row in rows} - kept_ids)
             report.nodes[label].deleted += len(gone)
             if not dry_run:
-                for chunk in _chunks(gone):
+                for chunk in chunks(gone):
                     await target.write(node_query("delete", label), {"ids": chunk})
 
 
@@ -1081,12 +1077,6 @@ async def load_demo_if_empty(store: GraphStore) -> LoadReport | None:
     if not row["empty"]:
         return None
     return await load(store, demo_sources(), agent="demo")
-
-
-def _chunks(items: list[T]) -> Iterator[list[T]]:
-    """`items` in slices of at most BATCH_SIZE, for queries that take a list."""
-    for start in range(0, len(items), BATCH_SIZE):
-        yield items[start : start + BATCH_SIZE]
 
 
 def _cycles(rels: Iterable[RelRecord]) -> Iterator[LoadProblem]:

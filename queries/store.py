@@ -14,15 +14,22 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from queries.errors import QueryError
 from queries.registry import NamedQuery, get_query
 
 Row = dict[str, Any]
+T = TypeVar("T")
 Params = Mapping[str, Any]
 
 DEFAULT_BATCH_SIZE = 5000
+
+
+def chunks(items: list[T], size: int = DEFAULT_BATCH_SIZE) -> Iterator[list[T]]:
+    """`items` in slices of at most `size`, for queries that take a list."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 class Staged:

@@ -95,6 +95,6 @@ def test_the_named_queries_are_listed_and_run(url: str) -> None:
         "team-ops", "team-field-ops", "team-field-install", "team-field-scheduling"
     ]  # fmt: skip
     assert post(url, "/queries/no/such").status_code == 404
-    writes = post(url, "/queries/feedback/measure", params={})
+    writes = post(url, "/queries/change/link_pain_point", params={})
     assert writes.status_code == 400
     assert "not a read-only query" in writes.json()["detail"]["message"]

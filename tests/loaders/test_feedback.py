@@ -308,3 +308,47 @@ async def test_feedback_links_the_same_pain_points_linked_as_written_or_after_th
     assert set(await pairs(after, "Feedback", "EVIDENCES", "PainPoint")) == expected
     assert as_written.relationships["EVIDENCES"] == after_load.relationships["EVIDENCES"]
     assert as_written.relationships["EVIDENCES"].deleted >= 1
+
+
+async def test_a_newer_score_rewrites_only_the_measurements_it_enters(
+    demo_store_copy: FalkorStore, tmp_path: Path
+) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(DEMO_DIR, demo)
+    rows = feedback_rows()
+    changed = next(r for r in rows if r["id"] == "fb-0003")  # csat 4 about a touchpoint
+    changed["score"] = "1"
+    write_rows(demo / "feedback.csv", rows)
+
+    report = await load(demo_store_copy, directory_sources(demo))
+
+    month = changed["date"][:7]
+    channel = channel_of()[changed["touchpoint"]]
+    touchpoint_scores = [
+        float(r["score"])
+        for r in rows
+        if r["touchpoint"] == changed["touchpoint"] and r["metric"] == "csat" and r["score"]
+        if r["date"][:7] == month
+    ]
+    channel_scores = [
+        float(r["score"])
+        for r in rows
+        if (r["channel"] or channel_of()[r["touchpoint"]]) == channel
+        if r["metric"] == "csat" and r["score"] and r["date"][:7] == month
+    ]
+    expected = {
+        f"m-{changed['touchpoint']}-csat-{month}": touchpoint_scores,
+        f"m-channel-{channel}-csat-{month}": channel_scores,
+    }
+    measurements = report.nodes["Measurement"]
+    assert (measurements.created, measurements.updated) == (0, 2)
+    assert measurements.unchanged == 83 + 64 + 82 - 2  # 82 from journey maps
+    assert report.relationships["OF"].created == 0
+    found = await demo_store_copy.read(node_query("get", "Measurement"), {"ids": sorted(expected)})
+    assert len(found) == 2
+    for row in found:
+        node = row["node"]
+        scores = expected[node["id"]]
+        assert node["value"] == pytest.approx(expected_value("csat", scores)), node
+        assert node["sampleSize"] == len(scores)
+        assert node["loadRun"] == report.run_id

@@ -80,7 +80,8 @@ def test_query_list_names_each_query_with_its_mode_and_purpose(demo_env: None) -
         r"\(used before loading the demo data\)\.",
         next(line for line in lines if line.startswith("graph/is_empty ")),
     )
-    assert re.search(r"^feedback/measure +write +Monthly CSAT, NPS and CES", listed.stdout, re.M)
+    assert re.search(r"^feedback/measure +read +Monthly CSAT, NPS and CES", listed.stdout, re.M)
+    assert re.search(r"^change/link_pain_point +write +Say that pain point", listed.stdout, re.M)
     files = sorted(name for name, q in all_queries().items() if q.path is not None)
     assert [line.split()[0] for line in lines] == files
     everything = cxgraph("query", "list", "--all")
@@ -189,8 +190,8 @@ def test_a_write_is_refused_in_one_line_saying_where(demo_env: None, tmp_path: P
     assert in_file.exit_code == 1
     assert "error: refused at line 4, column 3: SET writes to the graph" in in_file.stderr
     assert in_file.stdout == "one\n---\n  1\n"  # the statements before it ran
-    named = cxgraph("query", "run", "feedback/measure")
-    assert "feedback/measure is not a read-only query: MERGE writes" in one_line_error(named)
+    named = cxgraph("query", "run", "change/link_pain_point")
+    assert "change/link_pain_point is not a read-only query: CREATE writes" in one_line_error(named)
 
 
 def test_engine_errors_and_mistakes_are_one_line(demo_env: None) -> None:

@@ -322,7 +322,8 @@ async def test_every_named_query_is_judged_as_the_engine_judges_it(
     assert {name: v for name, v in verdicts.items() if v[0] != v[1]} == {}
     reads = {name for name, (engine_reads, _) in verdicts.items() if engine_reads}
     files = {name for name, q in all_queries().items() if q.path is not None}
-    assert {"feedback/link_evidence", "feedback/measure"} <= files - reads
+    assert {"change/link_pain_point", "change/record_feedback"} <= files - reads
+    assert {"feedback/measure", "feedback/evidence"} <= reads
     assert {"painpoint/affecting_teams", "graph/is_empty", "runs/list"} <= reads
     assert not any(name.startswith("upsert/") for name in reads)
 
@@ -340,14 +341,15 @@ async def test_read_only_named_queries_run_through_run_named(demo_store: GraphSt
 
 
 async def test_named_queries_that_write_are_refused_at_their_line(demo_store: GraphStore) -> None:
-    query = all_queries()["feedback/measure"]
+    query = all_queries()["change/link_pain_point"]
+    params = {"painPoint": "pp-switch-hidden-fees", "touchpoint": "x", "run": {}, "source": "s"}
     with pytest.raises(QueryRefused) as refused:
-        await run_named(demo_store, "feedback/measure", {"touchpoints": [], "source": "s"})
-    assert "feedback/measure is not a read-only query: MERGE writes" in str(refused.value)
+        await run_named(demo_store, "change/link_pain_point", params)
+    assert "change/link_pain_point is not a read-only query: CREATE writes" in str(refused.value)
     assert query.path is not None
     lines = query.path.read_text(encoding="utf-8").splitlines()
     assert refused.value.line is not None
-    assert lines[refused.value.line - 1].startswith("MERGE")
+    assert lines[refused.value.line - 1].startswith("CREATE")
 
 
 async def test_a_write_slipped_past_the_guard_is_refused_by_the_engine(
