@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -23,7 +24,7 @@ from queries.ddl import falkordb_indexes
 from queries.embedded import PID_NAME, EmbeddedEngine, process_alive
 from queries.errors import EngineUnavailable, GraphBusy, QueryError
 from queries.falkor_results import read_compact
-from queries.store import GraphStore, Params, Result, Staged
+from queries.store import GraphStore, Params, QueryRunner, Result, Staged
 
 _COUNTERS = {  # Result.counters key: the engine's statistic
     "nodes_created": "Nodes created",
@@ -248,30 +249,33 @@ class FalkorStore(GraphStore):
     async def atomic(self) -> AsyncIterator[Staged]:
         # FalkorDB runs each query atomically but has no transaction spanning several: the
         # unit of work writes into a copy of the graph, which replaces the graph in one
-        # RENAME when it ends. A crash leaves the copy behind and the graph untouched.
+        # RENAME when it ends. A crash leaves the copy behind and the graph untouched. The
+        # copy is made at the first write (`_Staging`): a unit of work that writes nothing,
+        # such as a load of unchanged files, copies nothing.
         connection = self._client.connection
         staging = f"{self._graph_name}~staging"
         async with self.exclusive():
-            if await connection.exists(self._graph_name):
-                staged_store = await self.copy_to(staging)  # replaces a crashed one's copy
-            else:
-                await connection.delete(staging)
-                staged_store = self.on_graph(staging)
-            staged_store.stats = self.stats
-            staged_store.listeners = self.listeners
-            staged = Staged(staged_store)
-            await staged_store.apply_schema(compact=False)  # a new graph has no indexes yet
+            await connection.delete(staging, _version_key(staging))  # a crashed one's copy
+            staged_store = self.on_graph(staging)
+            new = not await connection.exists(self._graph_name)
+            if new:
+                await staged_store.apply_schema(compact=False)
+            runner = _Staging(self, staged_store, new=new)
+            staged = Staged(runner)
             try:
                 yield staged
+                keep = not staged.discarded and await runner.written()
             except BaseException:
+                await runner.settle()
                 await connection.delete(staging, _version_key(staging))
                 raise
-            if staged.discarded:
-                await connection.delete(staging, _version_key(staging))
-            else:
+            if keep:
                 await connection.rename(staging, self._graph_name)
                 await connection.delete(_version_key(staging))
                 await self._changed(self._graph_name)
+            else:
+                await runner.settle()
+                await connection.delete(staging, _version_key(staging))
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
@@ -316,6 +320,67 @@ class FalkorStore(GraphStore):
     async def close(self) -> None:
         await self._client.aclose()
         await asyncio.to_thread(self._engine.stop)
+
+
+class _Staging(QueryRunner):
+    """The runner of a unit of work on the embedded engine (`FalkorStore.atomic`).
+
+    Writes go to the staging copy of the graph, made when the first write comes; until that
+    copy is complete, reads go to the graph itself, which is the same graph as long as
+    nothing has been written: the unit of work holds the graph's lock. Reads sent while a
+    write is still on its way may see the graph before that write, as on any runner that
+    `overlaps_writes`; once a write is done, every read sees it.
+    """
+
+    overlaps_writes = True
+
+    def __init__(self, live: FalkorStore, staging: FalkorStore, *, new: bool) -> None:
+        super().__init__()
+        self.stats = live.stats
+        self.listeners = live.listeners
+        self._live = live
+        self._staging = staging
+        self._copy: asyncio.Future[None] | None = None
+        if new:  # nothing to copy: the staging graph is the graph being made
+            self._copy = asyncio.get_running_loop().create_future()
+            self._copy.set_result(None)
+
+    async def _run(
+        self,
+        text: str,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        if write:
+            if self._copy is None:
+                self._copy = asyncio.ensure_future(self._make_copy())
+            await asyncio.shield(self._copy)
+            target = self._staging
+        else:
+            copied = self._copy is not None and self._copy.done()
+            target = self._staging if copied else self._live
+        return await target._run(text, params, write=write, timeout_s=timeout_s, max_rows=max_rows)
+
+    async def _make_copy(self) -> None:
+        await self._live.copy_to(self._staging._graph_name)
+        await self._staging.apply_schema(compact=False)  # what the graph may lack
+
+    async def written(self) -> bool:
+        """True when the unit of work wrote something (its copy is then complete)."""
+        if self._copy is None:
+            return False
+        await asyncio.shield(self._copy)
+        return True
+
+    async def settle(self) -> None:
+        """Wait for a copy under way, however it ends: the staging graph may only be deleted
+        once the engine no longer makes it."""
+        if self._copy is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._copy)
 
 
 # FalkorDB takes parameters as Cypher literals in a `CYPHER name=value ...` header. The

@@ -71,6 +71,31 @@ async def test_loading_the_same_files_again_changes_nothing(
     assert await snapshot(empty_store, tmp_path / "after.jsonl") == before
 
 
+async def test_a_load_copies_the_graph_only_once_it_writes(
+    empty_store: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On the embedded engine a load writes into a copy of the graph, made at its first write:
+    # a load of unchanged files (whose feedback is linked and measured again) copies nothing.
+    copies: list[str] = []
+    copy_to = FalkorStore.copy_to
+
+    async def counted(self: FalkorStore, name: str) -> FalkorStore:
+        copies.append(name)
+        return await copy_to(self, name)
+
+    monkeypatch.setattr(FalkorStore, "copy_to", counted)
+    demo = copy_demo(tmp_path)
+    assert (await load(empty_store, directory_sources(demo))).changed
+    copies.clear()
+    assert not (await load(empty_store, directory_sources(demo))).changed
+    assert copies == []
+    rewrite(demo / "teams.csv", {"team-web": {"name": "Web Platform"}})
+    report = await load(empty_store, directory_sources(demo))
+    assert report.nodes["Team"].updated == 1
+    assert copies == ["test~staging"]
+    assert not await empty_store._client.connection.exists("test~staging")
+
+
 async def test_every_node_and_relationship_records_its_source_and_run(
     empty_store: FalkorStore,
 ) -> None:
