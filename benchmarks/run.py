@@ -34,6 +34,7 @@ from benchmarks.harness import (
     run_measured,
 )
 from benchmarks.pages import measure_pages, print_pages
+from benchmarks.reference import engine_reference
 from loaders.generate import generate
 from queries.connect import store_session
 from queries.embedded import EmbeddedEngine
@@ -43,6 +44,7 @@ from queries.settings import StoreSettings
 from queries.store import GraphStore
 
 GRAPH = "bench"
+REFERENCE_GRAPH = "bench-reference"
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,9 @@ def _measure(target: Target, files: Path | None, work: Path, config: Config) -> 
     sections: dict[str, Any] = {}
     env = target.process_env()
     if files is not None:
-        sections["load"] = _load(files, env, target.data_dir)
+        if target.data_dir is not None:  # the engine alone, the same hour, for comparison
+            sections["engine_reference"] = asyncio.run(_engine_reference(target, config))
+        sections["load"] = _load(files, env, target.data_dir, sections.get("engine_reference"))
     log = work / f"api-{target.engine}.log"
     # every answer computed: what GraphQL over HTTP adds to the engine's work
     with api_server({**env, "CXGRAPH_ANSWER_CACHE_MB": "0"}, log) as (url, api_pid):
@@ -306,6 +310,12 @@ def _measure(target: Target, files: Path | None, work: Path, config: Config) -> 
         with api_server(env, log) as (url, api_pid):
             sections["reused"] = asyncio.run(_reused(url, target, config))
     return sections
+
+
+async def _engine_reference(target: Target, config: Config) -> dict[str, Any]:
+    settings = target.settings.model_copy(update={"graph": REFERENCE_GRAPH})
+    async with store_session(settings) as store:
+        return await engine_reference(store, config.scale, config.seed)
 
 
 def _generate(out_dir: Path, config: Config) -> dict[str, Any]:
@@ -327,7 +337,11 @@ most N / 50k + R / 75k seconds (nodes and relationships are read, compared and w
 together, so each has no time of its own)."""
 
 
-def _load(files: Path, env: dict[str, str], data_dir: Path | None) -> dict[str, Any]:
+def _load(
+    files: Path, env: dict[str, str], data_dir: Path | None, reference: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Load `files` twice (the second time unchanged); with the engine's `reference` speed,
+    what writing as many nodes and relationships with MERGE alone would take it."""
     command = [sys.executable, "-m", "loaders.cli", "load", "all", str(files), "--json"]
     runs: dict[str, Any] = {}
     for name in ("first", "again"):
@@ -341,6 +355,12 @@ def _load(files: Path, env: dict[str, str], data_dir: Path | None) -> dict[str, 
             "load_s": round(sum(phases.values()), 2),
             "phases_s": phases,
             "target_s": round(nodes / TARGET_NODES_PER_S + rels / TARGET_RELS_PER_S, 2),
+            "engine_merge_s": None
+            if reference is None
+            else round(
+                nodes / reference["per_s"]["nodes"] + rels / reference["per_s"]["relationships"],
+                2,
+            ),
             "nodes": nodes,
             "relationships": rels,
             "rows_per_s_end_to_end": round((nodes + rels) / wall),
@@ -581,7 +601,7 @@ def print_report(report: Report, console: Console) -> None:
         title="Load (embedded engine, `cxgraph load all`; target s = nodes / 50k + rels / 75k)"
     )
     columns = ("run", "nodes", "rels", "wall s", "load s", "write s", "derive s", "finish s",
-               "target s", "rows/s e2e", "peak MB")  # fmt: skip
+               "target s", "engine MERGE s", "rows/s e2e", "peak MB")  # fmt: skip
     for column in columns:
         load.add_column(column, justify="right")
     for name in ("first", "again") if "load" in sections else ():
@@ -590,10 +610,20 @@ def print_report(report: Report, console: Console) -> None:
         load.add_row(
             name, str(r["nodes"]), str(r["relationships"]), str(r["wall_s"]), str(r["load_s"]),
             str(phases["write"]), str(phases.get("derive", 0.0)), str(phases["finish"]),
-            str(r["target_s"]), str(r["rows_per_s_end_to_end"]), str(r["loader_peak_mb"]),
+            str(r["target_s"]), str(r.get("engine_merge_s") or "-"),
+            str(r["rows_per_s_end_to_end"]), str(r["loader_peak_mb"]),
         )  # fmt: skip
     if "load" in sections:
         console.print(load)
+    if "engine_reference" in sections:
+        ref = sections["engine_reference"]
+        console.print(
+            f"the engine alone, the same hour ({ref['query']}; {ref['nodes']} nodes, "
+            f"{ref['relationships']} relationships): {ref['per_s']['nodes']} nodes/s and "
+            f"{ref['per_s']['relationships']} relationships/s as the client sees them, "
+            f"{ref['engine_per_s']['nodes']} and {ref['engine_per_s']['relationships']} by the "
+            "engine's own time; engine MERGE s: what it would take to write the load so"
+        )
 
     console.print(
         _ms_table(

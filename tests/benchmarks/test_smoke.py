@@ -27,8 +27,16 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
     report = run(config)
     sections = report.sections
     assert set(sections) == {
-        "generate", "load", "queries", "round_trips", "concurrency", "memory", "reused", "pages"
+        "generate", "engine_reference", "load", "queries", "round_trips", "concurrency", "memory",
+        "reused", "pages",
     }  # fmt: skip
+
+    reference = sections["engine_reference"]
+    # 2,000 customers with a persona and a segment each, 1,800 feedback given by customers
+    assert (reference["nodes"], reference["relationships"]) == (24 + 8 + 2000 + 1800, 5800)
+    for speeds in (reference["per_s"], reference["engine_per_s"]):
+        assert speeds["nodes"] > 0
+        assert speeds["relationships"] > 0
 
     counts = sections["generate"]["counts"]
     for attempt in ("first", "again"):
@@ -43,6 +51,11 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
         assert 0 < load["load_s"] <= load["wall_s"]
         assert load["target_s"] == pytest.approx(
             load["nodes"] / 50_000 + load["relationships"] / 75_000, abs=0.01
+        )
+        assert load["engine_merge_s"] == pytest.approx(
+            load["nodes"] / reference["per_s"]["nodes"]
+            + load["relationships"] / reference["per_s"]["relationships"],
+            abs=0.01,
         )
     assert sections["load"]["first"]["totals"]["unchanged"] == 0
     # loading the same files again finds everything unchanged
