@@ -49,8 +49,12 @@ Reader = Callable[[Path, Schema], Iterator[Item]]
 Triple = tuple[str, str, str]
 
 BATCH_SIZE = 5000
-YIELD_EVERY = 500
-"""Rows read between two turns of the event loop (and calls of `progress`)."""
+YIELD_EVERY = 100
+"""Rows read between two turns of the event loop (and calls of `progress`).
+
+The engine's reply to a write is taken, and the next write sent, only at such a turn: with
+500 the engine waited for it about a third of the time while customers were read (a batch
+of 5,000 writes in 10-30 ms), and a scale-1 first load took 7% longer than with 100."""
 BATCHES_AHEAD = 64
 """Batches being compared and written while the sources are read on (embedded engine).
 
