@@ -55,6 +55,8 @@ YIELD_EVERY = 100
 The engine's reply to a write is taken, and the next write sent, only at such a turn: with
 500 the engine waited for it about a third of the time while customers were read (a batch
 of 5,000 writes in 10-30 ms), and a scale-1 first load took 7% longer than with 100."""
+WRITES_AHEAD = 8
+"""Writes sent to the engine and not yet done, at most (embedded engine, `_Lane`)."""
 BATCHES_AHEAD = 64
 """Batches being compared and written while the sources are read on (embedded engine).
 
@@ -345,44 +347,43 @@ class _Validator:
 class _Lane:
     """Writes one after another, each sent while the caller goes on preparing the next.
 
-    On the embedded engine (`overlaps_writes`) the engine writes one batch while Python reads
-    and compares the next: a write is waited for only when the next one is sent. The reads of
-    a load do not depend on its writes in flight: they ask for nodes and relationships that
-    were in the graph before the load, or that a write of the same load could only have
+    On the embedded engine (`overlaps_writes`) writes are sent in order without waiting for
+    the ones before them to end (`QueryRunner.send_write`): the engine always has the next
+    one while Python reads and compares on, and up to WRITES_AHEAD are under way. The reads
+    of a load do not depend on its writes in flight: they ask for nodes and relationships
+    that were in the graph before the load, or that a write of the same load could only have
     made if the sources gave them twice, which the validator refuses for nodes and the
-    writer merges for relationships. Elsewhere each write is waited for at once.
+    writer merges for relationships. Elsewhere each write has run when it is sent.
     """
 
     def __init__(self, target: QueryRunner) -> None:
         self.target = target
-        self.pending: asyncio.Future[int] | None = None
+        self.pending: deque[asyncio.Future[Result]] = deque()
 
     async def write_rows(self, name: str, rows: list[Any], params: dict[str, Any]) -> None:
-        """Send rows to a query whose result is not needed."""
-        await self.wait()
-        sent = self.target.write_rows(name, rows, params=params)
-        if not self.target.overlaps_writes:
-            await sent
-            return
-        self.pending = asyncio.ensure_future(sent)
-        await asyncio.sleep(0)  # the write goes out now, and the engine starts on it
+        """Send rows to a query whose result is not needed, in batches, after the writes
+        sent before."""
+        for batch in chunks(rows):
+            self.pending.append(await self.target.send_write(name, {**params, "rows": batch}))
+            while len(self.pending) > WRITES_AHEAD or (self.pending and self.pending[0].done()):
+                await self.pending.popleft()  # its error, if it failed
 
     async def write(self, name: str, params: dict[str, Any]) -> Result:
-        """Run a write whose result is needed, after the one in flight."""
+        """Run a write whose result is needed, after the ones under way."""
         await self.wait()
         return await self.target.write(name, params)
 
     async def wait(self) -> None:
-        """Wait until the write in flight is done; its error, if it failed."""
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            await pending
+        """Wait until the writes under way are done; the error of the first that failed."""
+        while self.pending:
+            await self.pending.popleft()
 
     async def settle(self) -> None:
-        """Wait for the write in flight without caring how it ends: the load failed already,
-        and its unit of work is discarded once nothing writes to it any more."""
-        with contextlib.suppress(Exception):
-            await self.wait()
+        """Wait for the writes under way without caring how they end: the load failed
+        already, and its unit of work is discarded once nothing writes to it any more."""
+        while self.pending:
+            with contextlib.suppress(Exception):
+                await self.pending.popleft()
 
 
 class _Writer:

@@ -8,6 +8,8 @@ import json
 import math
 import os
 import re
+import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -24,6 +26,7 @@ from queries.ddl import falkordb_indexes
 from queries.embedded import PID_NAME, EmbeddedEngine, process_alive
 from queries.errors import EngineUnavailable, GraphBusy, QueryError
 from queries.falkor_results import read_compact
+from queries.registry import get_query
 from queries.store import GraphStore, Params, QueryRunner, Result, Staged
 
 _COUNTERS = {  # Result.counters key: the engine's statistic
@@ -71,10 +74,12 @@ class FalkorStore(GraphStore):
         *,
         timeout_s: float,
         schema: Schema,
+        writes: _OrderedWrites | None = None,
     ) -> None:
         super().__init__()
         self._engine = engine
         self._client = client
+        self._writes = writes or _OrderedWrites(client)
         self._graph = client.select_graph(graph_name)
         self._graph_name = graph_name
         self._timeout_ms = int(timeout_s * 1000)
@@ -108,31 +113,66 @@ class FalkorStore(GraphStore):
         timeout_s: float | None = None,
         max_rows: int | None = None,
     ) -> Result:
+        command = self._command(text, params, write=write, timeout_s=timeout_s)
+        try:
+            response = await self._client.connection.execute_command(*command)
+        except RedisError as exc:
+            raise self._error(exc) from exc
+        return await self._result(response, write=write, max_rows=max_rows)
+
+    async def send_write(self, name: str, params: Params) -> asyncio.Future[Result]:
+        query = get_query(name)
+        started = time.perf_counter()
+        command = self._command(query.text, params, write=True, timeout_s=None)
+        try:
+            reply = await self._writes.send(command)
+        except RedisError as exc:
+            raise self._write_error(name, exc) from exc
+        return asyncio.ensure_future(self._written(name, reply, started))
+
+    async def _written(self, name: str, reply: asyncio.Future[Any], started: float) -> Result:
+        try:
+            response = await reply
+        except RedisError as exc:
+            raise self._write_error(name, exc) from exc
+        result = await self._result(response, write=True, max_rows=None)
+        self._done(name, result.engine_ms, started)
+        return result
+
+    def _write_error(self, name: str, exc: RedisError) -> QueryError | EngineUnavailable:
+        error = self._error(exc)
+        return self._failed(name, error) if isinstance(error, QueryError) else error
+
+    def _command(
+        self, text: str, params: Params, *, write: bool, timeout_s: float | None
+    ) -> tuple[Any, ...]:
+        """The engine command running `text` with `params` on this graph."""
         if params:
             header = " ".join(f"{_name(k)}={_literal(v)}" for k, v in params.items())
             text = f"CYPHER {header} {text}"
         timeout_ms = self._timeout_ms if timeout_s is None else max(1, round(timeout_s * 1000))
-        command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
-        try:
-            response = await self._client.connection.execute_command(
-                command, self._graph_name, text, "--compact", "timeout", timeout_ms
+        query = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
+        return (query, self._graph_name, text, "--compact", "timeout", timeout_ms)
+
+    def _error(self, exc: RedisError) -> QueryError | EngineUnavailable:
+        """The engine's error `exc` as cxgraph reports it."""
+        if isinstance(exc, RedisConnectionError):
+            return EngineUnavailable(f"the embedded engine did not answer: {exc}")
+        if isinstance(exc, ResponseError) and "empty key" in str(exc):
+            return QueryError(
+                f"the graph {self._graph_name!r} does not exist yet; "
+                "create it with `cxgraph schema apply` or a load"
             )
-        except RedisConnectionError as exc:
-            raise EngineUnavailable(f"the embedded engine did not answer: {exc}") from exc
-        except ResponseError as exc:
-            if "empty key" in str(exc):
-                raise QueryError(
-                    f"the graph {self._graph_name!r} does not exist yet; "
-                    "create it with `cxgraph schema apply` or a load"
-                ) from exc
-            if "mem consumption exceeded" in str(exc):
-                raise QueryError(
-                    "the query needed more memory than one query may use "
-                    f"({self._engine.query_memory_mb} MB); ask for less"
-                ) from exc
-            raise QueryError(str(exc)) from exc
-        except RedisError as exc:
-            raise QueryError(str(exc)) from exc
+        if isinstance(exc, ResponseError) and "mem consumption exceeded" in str(exc):
+            return QueryError(
+                "the query needed more memory than one query may use "
+                f"({self._engine.query_memory_mb} MB); ask for less"
+            )
+        return QueryError(str(exc))
+
+    async def _result(self, response: Any, *, write: bool, max_rows: int | None) -> Result:
+        """The engine's reply to a query as a Result; a write that changed the graph gives it
+        a new version."""
         # The engine sends every row: a row cap only spares converting the rest.
         result = read_compact(response, max_rows)
         counters = {key: int(result.statistics.get(name, 0)) for key, name in _COUNTERS.items()}
@@ -207,7 +247,12 @@ class FalkorStore(GraphStore):
     def on_graph(self, name: str) -> FalkorStore:
         """A store for another graph of the same engine, sharing this connection."""
         return FalkorStore(
-            self._engine, self._client, name, timeout_s=self._timeout_ms / 1000, schema=self._schema
+            self._engine,
+            self._client,
+            name,
+            timeout_s=self._timeout_ms / 1000,
+            schema=self._schema,
+            writes=self._writes,
         )
 
     async def copy_to(self, name: str) -> FalkorStore:
@@ -257,6 +302,8 @@ class FalkorStore(GraphStore):
         async with self.exclusive():
             await connection.delete(staging, _version_key(staging))  # a crashed one's copy
             staged_store = self.on_graph(staging)
+            staged_store.stats = self.stats
+            staged_store.listeners = self.listeners
             new = not await connection.exists(self._graph_name)
             if new:
                 await staged_store.apply_schema(compact=False)
@@ -318,8 +365,71 @@ class FalkorStore(GraphStore):
             return False
 
     async def close(self) -> None:
+        await self._writes.close()
         await self._client.aclose()
         await asyncio.to_thread(self._engine.stop)
+
+
+class _OrderedWrites:
+    """Writes sent one after another over a connection of their own, each without waiting
+    for the reply to the one before: the engine takes a client's commands in the order sent,
+    and starts each write as soon as the one before it ends, however late Python gets round
+    to reading the replies. Replies come back in the same order."""
+
+    def __init__(self, client: Any) -> None:
+        self._pool = client.connection.connection_pool
+        self._connection: Any = None
+        self._lock = asyncio.Lock()
+        self._replies: deque[asyncio.Future[Any]] = deque()
+        self._reader: asyncio.Future[None] | None = None
+
+    async def send(self, command: tuple[Any, ...]) -> asyncio.Future[Any]:
+        """Send `command` now; the future of the engine's reply to it."""
+        async with self._lock:  # sends and their places in `_replies` keep one order
+            if self._connection is None:
+                self._connection = await self._pool.get_connection()
+            reply: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            await self._connection.send_command(*command)
+            self._replies.append(reply)
+            if self._reader is None or self._reader.done():
+                self._reader = asyncio.ensure_future(self._read())
+        return reply
+
+    async def _read(self) -> None:
+        while self._replies:
+            try:
+                response = await self._connection.read_response()
+            except ResponseError as exc:  # this write failed; the connection is fine
+                _settle(self._replies.popleft(), error=exc)
+            except BaseException as exc:  # the connection is gone: so are the replies
+                while self._replies:
+                    _settle(self._replies.popleft(), error=exc)
+                connection, self._connection = self._connection, None
+                await self._pool.release(connection)
+                if not isinstance(exc, Exception):
+                    raise
+            else:
+                _settle(self._replies.popleft(), response)
+
+    async def close(self) -> None:
+        """Give the connection back, once every reply is in."""
+        if self._reader is not None:
+            with contextlib.suppress(Exception):
+                await self._reader
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await self._pool.release(connection)
+
+
+def _settle(
+    reply: asyncio.Future[Any], response: Any = None, *, error: BaseException | None = None
+) -> None:
+    if reply.done():  # its sender gave up waiting
+        return
+    if error is not None:
+        reply.set_exception(error)
+    else:
+        reply.set_result(response)
 
 
 class _Staging(QueryRunner):
@@ -355,14 +465,22 @@ class _Staging(QueryRunner):
         max_rows: int | None = None,
     ) -> Result:
         if write:
-            if self._copy is None:
-                self._copy = asyncio.ensure_future(self._make_copy())
-            await asyncio.shield(self._copy)
+            await self._copied()
             target = self._staging
         else:
             copied = self._copy is not None and self._copy.done()
             target = self._staging if copied else self._live
         return await target._run(text, params, write=write, timeout_s=timeout_s, max_rows=max_rows)
+
+    async def send_write(self, name: str, params: Params) -> asyncio.Future[Result]:
+        await self._copied()
+        return await self._staging.send_write(name, params)
+
+    async def _copied(self) -> None:
+        """Return once the staging graph is there to write to (copying it, the first time)."""
+        if self._copy is None:
+            self._copy = asyncio.ensure_future(self._make_copy())
+        await asyncio.shield(self._copy)
 
     async def _make_copy(self) -> None:
         await self._live.copy_to(self._staging._graph_name)

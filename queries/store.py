@@ -8,6 +8,7 @@ booleans, None — identical from both engines; nodes, relationships and paths a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -94,9 +95,9 @@ class QueryRunner(ABC):
     """Runs named queries; subclasses implement `_run` for one engine (or one transaction)."""
 
     overlaps_writes = False
-    """True when one write may still run while the caller sends reads and the next write
-    (the embedded engine, each over a connection of its own); a Neo4j transaction runs one
-    query at a time."""
+    """True when writes may still run while the caller sends reads and further writes (the
+    embedded engine: reads over connections of their own, writes sent by `send_write` in
+    order over one); a Neo4j transaction runs one query at a time."""
 
     def __init__(self) -> None:
         self.stats = QueryStats()
@@ -157,12 +158,29 @@ class QueryRunner(ABC):
                 query.text, params, write=write, timeout_s=timeout_s, max_rows=max_rows
             )
         except QueryError as exc:
-            self._record(query.name, 0.0)
-            raise QueryError(f"query {query.name}: {exc}") from exc
-        self._record(query.name, result.engine_ms)
-        for listener in self.listeners:
-            listener(query.name, result.engine_ms, (time.perf_counter() - started) * 1000)
+            raise self._failed(query.name, exc) from exc
+        self._done(query.name, result.engine_ms, started)
         return result
+
+    async def send_write(self, name: str, params: Params) -> asyncio.Future[Result]:
+        """Send the named write query; return once the engine has taken it, with the future
+        of its result. Where the engine takes writes in order without waiting for the one
+        before to end (`overlaps_writes`), it runs after every write sent before it; elsewhere
+        it has run already."""
+        done = asyncio.get_running_loop().create_future()
+        done.set_result(await self.write(name, params))
+        return done
+
+    def _done(self, name: str, engine_ms: float, started: float) -> None:
+        """Count a query that ran, and tell the listeners."""
+        self._record(name, engine_ms)
+        for listener in self.listeners:
+            listener(name, engine_ms, (time.perf_counter() - started) * 1000)
+
+    def _failed(self, name: str, exc: QueryError) -> QueryError:
+        """Count a query that failed; the error to raise, naming the query."""
+        self._record(name, 0.0)
+        return QueryError(f"query {name}: {exc}")
 
     def _record(self, name: str, engine_ms: float) -> None:
         self.stats.record(name, engine_ms)

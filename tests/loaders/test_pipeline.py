@@ -25,8 +25,6 @@ from queries.embedded import EmbeddedEngine
 from queries.errors import GraphBusy, QueryError
 from queries.falkor import FalkorStore
 from queries.generated import node_query, rel_query
-from queries.registry import NamedQuery
-from queries.store import QueryRunner
 
 
 async def snapshot(store: FalkorStore, path: Path) -> bytes:
@@ -354,20 +352,21 @@ async def test_a_failure_midway_leaves_the_graph_as_before(
     failing: str, demo_store_copy: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # On the embedded engine a batch's writes are still running while the next batches are
-    # read: an engine error in one of them, or an error while reading on, fails the load,
-    # which changes nothing and leaves nothing writing behind it.
+    # read, and further writes are sent before they end: the engine failing one of them, or
+    # an error while reading on, fails the load, which changes nothing and leaves nothing
+    # writing behind it.
     files = tmp_path / "enterprise"
     generate(files, scale=0.1, seed=3)  # batches fill while customers are read
     before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
-    execute = QueryRunner.execute
+    send_write = FalkorStore.send_write
     sent: list[str] = []
 
-    async def count_writes(self: QueryRunner, query: NamedQuery, params: Any, **kw: Any) -> Any:
-        if query.name.startswith("create/rel/"):
-            sent.append(query.name)
+    async def count_writes(self: FalkorStore, name: str, params: Any) -> Any:
+        if name.startswith("create/rel/"):
+            sent.append(name)
             if failing == "a write" and len(sent) == 5:
-                raise QueryError("the engine could not write")
-        return await execute(self, query, params, **kw)
+                params = {**params, "rows": [1]}  # the engine fails it: 1 is no list
+        return await send_write(self, name, params)
 
     read = pipeline.read_sources
 
@@ -377,11 +376,14 @@ async def test_a_failure_midway_leaves_the_graph_as_before(
                 raise OSError("the disk went away")
             yield item
 
-    monkeypatch.setattr(QueryRunner, "execute", count_writes)
+    monkeypatch.setattr(FalkorStore, "send_write", count_writes)
     monkeypatch.setattr(pipeline, "read_sources", read_until)
-    with pytest.raises((QueryError, OSError)):
+    with pytest.raises((QueryError, OSError)) as failed:
         await load(demo_store_copy, directory_sources(files))
     monkeypatch.undo()
+    if failing == "a write":
+        assert isinstance(failed.value, QueryError)
+        assert str(failed.value).startswith("query create/rel/"), failed.value
     await asyncio.sleep(1)  # what the load left running, if anything, would write now
 
     assert len(sent) >= 5

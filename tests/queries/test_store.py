@@ -196,6 +196,45 @@ async def test_upsert_sets_only_the_properties_a_row_mentions(empty_store: Falko
     assert nodes == {row["id"]: {**as_nodes([row])[row["id"]], "kind": "team"}}
 
 
+async def test_writes_sent_without_waiting_run_in_the_order_sent(
+    empty_store: FalkorStore,
+) -> None:
+    # Write i renames the same team and creates i new ones: the name the team ends with is
+    # the last one sent, and each reply counts the teams of its own write.
+    (row,) = team_rows(1)
+    sends = [
+        await empty_store.send_write(
+            UPSERT_TEAM,
+            {"rows": [{**row, "props": {"name": str(i)}}, *team_rows(i, prefix=f"new-{i}-")]},
+        )
+        for i in range(50)
+    ]
+    results = [await write for write in sends]
+    assert [r.counters["nodes_created"] for r in results] == [1, *range(1, 50)]
+    nodes = await read_nodes(empty_store, TEAMS, [row["id"]])
+    assert nodes[row["id"]]["name"] == "49"
+    assert empty_store.stats.by_query[UPSERT_TEAM] == 50
+
+
+async def test_a_write_the_engine_refuses_fails_alone(empty_store: FalkorStore) -> None:
+    rows = team_rows(3)
+    sends = [
+        await empty_store.send_write(UPSERT_TEAM, {"rows": [rows[0]]}),
+        await empty_store.send_write(UPSERT_TEAM, {"rows": [1]}),  # no map: the engine fails it
+        await empty_store.send_write(UPSERT_TEAM, {"rows": rows[1:]}),
+    ]
+    assert (await sends[0]).counters["nodes_created"] == 1
+    with pytest.raises(QueryError, match=f"^query {UPSERT_TEAM}: "):
+        await sends[1]
+    assert (await sends[2]).counters["nodes_created"] == 2
+    ids = [row["id"] for row in rows]
+    assert await read_nodes(empty_store, TEAMS, ids) == as_nodes(rows)
+    # and the writes sent after it go on over the same connection
+    assert (await (await empty_store.send_write(UPSERT_TEAM, {"rows": rows}))).counters == (
+        await empty_store.write(UPSERT_TEAM, {"rows": rows})
+    ).counters
+
+
 # -- schema ----------------------------------------------------------------------------------
 
 
