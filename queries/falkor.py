@@ -411,11 +411,15 @@ class _OrderedWrites:
             else:
                 _settle(self._replies.popleft(), response)
 
+    async def idle(self) -> None:
+        """Return once the engine has replied to every write sent, however it did."""
+        while self._reader is not None and not self._reader.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._reader)
+
     async def close(self) -> None:
         """Give the connection back, once every reply is in."""
-        if self._reader is not None:
-            with contextlib.suppress(Exception):
-                await self._reader
+        await self.idle()
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await self._pool.release(connection)
@@ -494,11 +498,12 @@ class _Staging(QueryRunner):
         return True
 
     async def settle(self) -> None:
-        """Wait for a copy under way, however it ends: the staging graph may only be deleted
-        once the engine no longer makes it."""
+        """Wait for a copy and writes under way, however they end: the staging graph may only
+        be deleted once the engine no longer writes to it."""
         if self._copy is not None:
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._copy)
+        await self._staging._writes.idle()
 
 
 # FalkorDB takes parameters as Cypher literals in a `CYPHER name=value ...` header. The
