@@ -59,7 +59,7 @@ async def measure(
         if new:
             await runner.write_rows(
                 node_query("create", "Measurement"),
-                [[row["id"], *({**row, "phase": "after"}[c] for c in columns)] for row in new],
+                [[row["id"], *map(_props(row).get, columns)] for row in new],
                 params=provenance,
             )
         if changed:
@@ -76,11 +76,11 @@ async def measure(
     return measured
 
 
+def _props(row: Row) -> dict[str, Any]:
+    """The properties of a measurement computed by feedback/measure(_channels)."""
+    return {key: row[key] for key in ("metric", "date", "value", "sampleSize")} | {"phase": "after"}
+
+
 def _upserted(row: Row, source: str, load_run: str) -> dict[str, Any]:
     """A row of upsert/node/Measurement for a measurement the graph holds with other values."""
-    props = {key: row[key] for key in ("metric", "date", "value", "sampleSize")}
-    return {
-        "id": row["id"],
-        "source": source,
-        "props": {**props, "phase": "after", "loadRun": load_run},
-    }
+    return {"id": row["id"], "source": source, "props": {**_props(row), "loadRun": load_run}}
