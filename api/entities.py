@@ -263,7 +263,7 @@ def entity_types(mixins: dict[str, type]) -> dict[str, type]:
     """Create the object type of every label; `mixins` add hand-written fields to some."""
     schema = load_schema()
     provenance = schema.provenance_properties
-    for label in sorted(schema.labels):  # plain classes first: fields refer to each other
+    for label in sorted(schema.data_labels):  # plain classes first: fields refer to each other
         TYPES[label] = type(label, (*((mixins[label],) if label in mixins else ()), Node), {})
     for label, cls in TYPES.items():
         node = schema.node_types[label]

@@ -83,7 +83,7 @@ class Navigation:
 def navigations() -> dict[str, tuple[Navigation, ...]]:
     """The navigation fields of each label, in the ontology's order of relationships."""
     schema = load_schema()
-    found: dict[str, list[Navigation]] = {label: [] for label in sorted(schema.labels)}
+    found: dict[str, list[Navigation]] = {label: [] for label in sorted(schema.data_labels)}
     single_in = {
         (incoming.source, incoming.type, label)
         for label, node in schema.node_types.items()

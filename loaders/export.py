@@ -13,13 +13,14 @@ from queries.store import QueryRunner
 
 
 async def dump(store: QueryRunner) -> AsyncIterator[dict[str, Any]]:
-    """Every node, then every relationship, in a stable order (label, id; triple, ends).
+    """Every node, then every relationship, in a stable order (label, id; triple, ends);
+    not the store's bookkeeping (`Schema.data_labels`).
 
     Nodes are `{"label", "id", "props"}`; relationships `{"type", "from": [label, id],
     "to": [label, id], "props"}`.
     """
     schema = load_schema()
-    for label in sorted(schema.labels):
+    for label in sorted(schema.data_labels):
         for row in await store.read(node_query("all", label)):
             props = dict(sorted(row["node"].items()))
             yield {"label": label, "id": props.pop("id"), "props": props}

@@ -357,8 +357,12 @@ class _Mapper:
             if cls in _SKIPPED:
                 self.skipped.add(subject)
             elif (local := _cx_local(cls)) is not None:
-                if local in self.schema.labels:
+                if local in self.schema.data_labels:
                     found[subject].add(local)
+                elif local in self.schema.labels:
+                    self.problem(
+                        subject, "type", "a class the graph store keeps for itself", _curie(cls)
+                    )
                 else:
                     self.problem(
                         subject, "type", "not a class of the cxgraph ontology", _curie(cls)

@@ -76,8 +76,8 @@ AREAS: tuple[Area, ...] = (
         "provenance",
         "Provenance",
         "The load runs that wrote the graph; every node and relationship names its source "
-        "and last load run.",
-        ("LoadRun",),
+        "and last load run. While a unit of work is written in steps, its undo steps.",
+        ("LoadRun", "UnitOfWork", "UndoStep"),
     ),
 )
 OTHER = Area("other", "Other", "Labels not yet placed in an area.", ())

@@ -87,6 +87,8 @@ class NodeType:
     exactly_one: tuple[tuple[str, ...], ...] = ()
     """Groups of relationship types leaving this label of which a node has exactly one
     (`sh:xone` of the shape): a Feedback is ABOUT a touchpoint or VIA a channel."""
+    bookkeeping: bool = False
+    """True for nodes the store keeps for itself while it writes (`cx:bookkeeping`)."""
 
     @cached_property
     def required(self) -> tuple[str, ...]:
@@ -120,6 +122,12 @@ class Schema:
     def labels(self) -> frozenset[str]:
         """Every node label."""
         return frozenset(self.node_types)
+
+    @cached_property
+    def data_labels(self) -> frozenset[str]:
+        """The labels of data about customers and the organisation: every label but the
+        store's bookkeeping (`NodeType.bookkeeping`), which the API and exports leave out."""
+        return frozenset(label for label, nt in self.node_types.items() if not nt.bookkeeping)
 
     @cached_property
     def types(self) -> frozenset[str]:
@@ -261,6 +269,7 @@ def read_schema(graph: Graph) -> Schema:
             properties=properties,
             incoming=tuple(incoming),
             exactly_one=_exactly_one(graph, node_shape, label),
+            bookkeeping=(cls, CX.bookkeeping, RdfLiteral(True)) in graph,
         )
 
     undeclared = {_local(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}

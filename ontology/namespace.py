@@ -30,6 +30,8 @@ class CX(DefinedNamespace):
     System: URIRef
     Team: URIRef
     Touchpoint: URIRef
+    UndoStep: URIRef
+    UnitOfWork: URIRef
 
     # Object properties (relationship types)
     ABOUT: URIRef
@@ -69,6 +71,7 @@ class CX(DefinedNamespace):
     email: URIRef
     evidence: URIRef
     finishedAt: URIRef
+    heartbeatAt: URIRef
     id: URIRef
     kind: URIRef
     layer: URIRef
@@ -88,10 +91,12 @@ class CX(DefinedNamespace):
     status: URIRef
     text: URIRef
     title: URIRef
+    undo: URIRef
     updated: URIRef
     value: URIRef
     verifiedAt: URIRef
 
     # Annotation properties
+    bookkeeping: URIRef
     onEveryNode: URIRef
     onEveryRelationship: URIRef

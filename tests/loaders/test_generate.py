@@ -63,7 +63,7 @@ def test_every_node_label_and_relationship_type_exists(small: GeneratedFiles) ->
     schema = load_schema()
     labels = {label for label in small.counts if not label.isupper()}
     types = {rel for rel in small.counts if rel.isupper()}
-    assert labels == set(schema.node_types) - {"LoadRun"}
+    assert labels == schema.data_labels - {"LoadRun"}
     assert types == set(schema.relationship_types)
     assert all(count > 0 for count in small.counts.values())
 
@@ -126,7 +126,7 @@ def test_scale_multiplies_the_counts(small: GeneratedFiles, tmp_path: Path) -> N
 async def test_tiny_scales_keep_every_kind(tmp_path: Path, empty_store: FalkorStore) -> None:
     tiny = generate(tmp_path, scale=0.0001)
     schema = load_schema()
-    assert {k for k in tiny.counts if not k.isupper()} == set(schema.node_types) - {"LoadRun"}
+    assert {k for k in tiny.counts if not k.isupper()} == schema.data_labels - {"LoadRun"}
     assert tiny.counts["Team"] >= 3
     assert tiny.counts["Stage"] >= 2
     assert tiny.counts["Touchpoint"] >= 2
