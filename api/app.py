@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Annotated, TypedDict
 
 from fastapi import Depends, FastAPI, Request
@@ -21,6 +21,7 @@ from api.schema import schema
 from api.security import GraphQLPrincipalDep, Role, install_security, require_role
 from api.settings import ApiSettings, get_api_settings
 from queries.connect import open_store
+from queries.errors import GraphBusy
 from queries.schema_docs import schema_html
 from queries.settings import StoreSettings, get_store_settings
 from queries.store import GraphStore
@@ -58,6 +59,10 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         store = await open_store(store_settings or get_store_settings())
         try:
+            # never serve what a load that died left half-written (one under way finishes
+            # or undoes itself)
+            with suppress(GraphBusy):
+                await store.recover()
             yield {"store": store}
         finally:
             await store.close()

@@ -23,11 +23,15 @@ async def open_store(settings: StoreSettings) -> GraphStore:
             password,
             settings.neo4j_database,
             timeout_s=settings.query_timeout_s,
+            in_steps=settings.load_in_steps,
         )
     from queries.falkor import FalkorStore
 
     return await FalkorStore.open(
-        EmbeddedEngine(settings.data_dir), settings.graph, timeout_s=settings.query_timeout_s
+        EmbeddedEngine(settings.data_dir),
+        settings.graph,
+        timeout_s=settings.query_timeout_s,
+        in_steps=settings.load_in_steps,
     )
 
 

@@ -22,6 +22,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 
 from ontology.model import Schema, load_schema
+from queries import journal
 from queries.ddl import falkordb_indexes
 from queries.embedded import PID_NAME, EmbeddedEngine, process_alive
 from queries.errors import EngineUnavailable, GraphBusy, QueryError
@@ -75,8 +76,10 @@ class FalkorStore(GraphStore):
         timeout_s: float,
         schema: Schema,
         writes: _OrderedWrites | None = None,
+        in_steps: bool = False,
     ) -> None:
         super().__init__()
+        self.in_steps = in_steps
         self._engine = engine
         self._client = client
         self._writes = writes or _OrderedWrites(client)
@@ -93,11 +96,20 @@ class FalkorStore(GraphStore):
         *,
         timeout_s: float = 30.0,
         schema: Schema | None = None,
+        in_steps: bool = False,
     ) -> FalkorStore:
-        """Start (or reuse) the embedded engine and connect to graph `graph_name`."""
+        """Start (or reuse) the embedded engine and connect to graph `graph_name`; with
+        `in_steps`, units of work are written in steps (queries/journal.py)."""
         await asyncio.to_thread(engine.start)
         client = FalkorDB(unix_socket_path=str(engine.socket_path))
-        return cls(engine, client, graph_name, timeout_s=timeout_s, schema=schema or load_schema())
+        return cls(
+            engine,
+            client,
+            graph_name,
+            timeout_s=timeout_s,
+            schema=schema or load_schema(),
+            in_steps=in_steps,
+        )
 
     @property
     def embedded(self) -> EmbeddedEngine:
@@ -297,10 +309,17 @@ class FalkorStore(GraphStore):
         # RENAME when it ends. A crash leaves the copy behind and the graph untouched. The
         # copy is made at the first write (`_Staging`): a unit of work that writes nothing,
         # such as a load of unchanged files, copies nothing.
+        # In steps (`in_steps`), the unit of work writes to the graph itself, after an undo
+        # step for each write (queries/journal.py): nothing is copied.
         connection = self._client.connection
         staging = f"{self._graph_name}~staging"
         async with self.exclusive():
             await connection.delete(staging, _version_key(staging))  # a crashed one's copy
+            if self.in_steps:
+                # the lock is ours: a unit of work in the graph is a dead process's
+                async with journal.in_steps(self, take_over=True) as staged:
+                    yield staged
+                return
             staged_store = self.on_graph(staging)
             staged_store.stats = self.stats
             staged_store.listeners = self.listeners
@@ -341,6 +360,15 @@ class FalkorStore(GraphStore):
             yield
         finally:
             await connection.delete(lock)
+
+    async def recover(self) -> str | None:
+        connection = self._client.connection
+        staging = f"{self._graph_name}~staging"
+        async with self.exclusive():
+            await connection.delete(staging, _version_key(staging))  # a crashed load's copy
+            if not await connection.exists(self._graph_name):
+                return None
+            return await journal.recover(self, take_over=True)
 
     async def after_bulk_load(self) -> None:
         # A crash right after a big load would replay every MERGE of it, slowly: rewrite now.

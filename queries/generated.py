@@ -25,6 +25,17 @@ NODE_QUERIES = {
     "owned": "MATCH (n:{L}) WHERE n.source = $source RETURN n.id AS id",
     # delete the nodes with these $ids and their relationships
     "delete": "UNWIND $ids AS id MATCH (n:{L} {{id: id}}) DETACH DELETE n",
+    # delete the nodes with these $ids that load run $loadRun created (undoing its create)
+    "discard": "UNWIND $ids AS id MATCH (n:{L} {{id: id}}) WHERE n.loadRun = $loadRun "
+    "DETACH DELETE n",
+    # put back nodes as they were: rows [{id, props}], props being all their properties
+    "restore": "UNWIND $rows AS row MERGE (n:{L} {{id: row.id}}) SET n = row.props",
+    # every relationship of the nodes with these $ids, either way: rows {source, from, type,
+    # target, to, props} (a relationship between two of them comes once from each)
+    "links": "UNWIND $ids AS id MATCH (n:{L} {{id: id}})-[r]-() "
+    "WITH startNode(r) AS a, r, endNode(r) AS b "
+    "RETURN labels(a)[0] AS source, a.id AS from, type(r) AS type, labels(b)[0] AS target, "
+    "b.id AS to, r {{.*}} AS props",
 }
 REL_QUERIES = {
     # rows [{from, to, source, props}]; returns how many rows found both ends
@@ -48,10 +59,17 @@ REL_QUERIES = {
     "RETURN a.id AS from, b.id AS to",
     # for single-valued relationships: the ones from each row's `from` to another node
     "others": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D}) "
-    "WHERE b.id <> row.to RETURN row.from AS from, b.id AS to",
+    "WHERE b.id <> row.to RETURN row.from AS from, b.id AS to, r {{.*}} AS props",
     # ... and deleting them, before the row's relationship is created
     "replace": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D}) "
     "WHERE b.id <> row.to DELETE r",
+    # delete the relationships of the rows [{from, to}] that load run $loadRun created
+    "discard": "UNWIND $rows AS row "
+    "MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D} {{id: row.to}}) WHERE r.loadRun = $loadRun "
+    "DELETE r",
+    # put back relationships as they were: rows [{from, to, props}], props being all of theirs
+    "restore": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}}) MATCH (b:{D} {{id: row.to}}) "
+    "MERGE (a)-[r:{T}]->(b) SET r = row.props",
     # delete the relationships of the rows [{from, to}]
     "delete": "UNWIND $rows AS row MATCH (a:{S} {{id: row.from}})-[r:{T}]->(b:{D} {{id: row.to}}) "
     "DELETE r",
@@ -161,7 +179,7 @@ def generated_queries(schema: Schema) -> dict[str, str]:
             queries[nav_query(direction, source, rel_type, target)] = NAV_QUERY.format(
                 A=start, P=pattern, B=end, O=order
             )
-    labels = sorted(schema.labels)
+    labels = sorted(schema.data_labels)
     for label in sorted(
         {target for _, rel_type, target in schema.endpoints() if rel_type == "OWNS"}
     ):

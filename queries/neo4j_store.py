@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 
 from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncResult,
+    AsyncSession,
     AsyncTransaction,
     EagerResult,
     Query,
@@ -19,6 +20,7 @@ from neo4j import (
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
 from ontology.model import Schema, load_schema
+from queries import journal
 from queries.ddl import NEO4J_LIST_CONSTRAINTS, neo4j_statements
 from queries.errors import EngineUnavailable, QueryError
 from queries.store import GraphStore, Params, QueryRunner, Result, Staged, plain
@@ -30,9 +32,16 @@ class Neo4jStore(GraphStore):
     engine = "neo4j"
 
     def __init__(
-        self, driver: AsyncDriver, database: str, *, timeout_s: float, schema: Schema | None = None
+        self,
+        driver: AsyncDriver,
+        database: str,
+        *,
+        timeout_s: float,
+        schema: Schema | None = None,
+        in_steps: bool = False,
     ) -> None:
         super().__init__()
+        self.in_steps = in_steps
         self._driver = driver
         self._database = database
         self._timeout_s = timeout_s
@@ -40,9 +49,17 @@ class Neo4jStore(GraphStore):
 
     @classmethod
     async def open(
-        cls, uri: str, user: str, password: str, database: str = "neo4j", *, timeout_s: float = 30.0
+        cls,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        *,
+        timeout_s: float = 30.0,
+        in_steps: bool = False,
     ) -> Neo4jStore:
-        """Connect and check that the server answers."""
+        """Connect and check that the server answers; with `in_steps`, units of work are
+        written in steps (queries/journal.py) instead of in one transaction."""
         driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
         try:
             await driver.verify_connectivity()
@@ -52,7 +69,7 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             await driver.close()
             raise EngineUnavailable(f"Neo4j at {uri} refused the connection: {exc}") from exc
-        return cls(driver, database, timeout_s=timeout_s)
+        return cls(driver, database, timeout_s=timeout_s, in_steps=in_steps)
 
     async def _execute(
         self,
@@ -88,12 +105,35 @@ class Neo4jStore(GraphStore):
         )
         return _result(records, summary, keys)
 
+    async def _run_once(self, text: str, params: Params) -> Result:
+        # an auto-commit transaction, which the driver does not retry (a managed one it may
+        # run again after a commit whose answer was lost)
+        with _domain_errors():
+            async with self._session() as session:
+                cursor = await session.run(Query(text, timeout=self._timeout_s), dict(params))
+                records = await _fetch(cursor, None)
+                summary = await cursor.consume()
+        return _result(records, summary, list(cursor.keys()))
+
+    def _session(self) -> AsyncSession:
+        """A session whose transactions the next `execute_query` read sees (in a cluster)."""
+        return self._driver.session(
+            database=self._database,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
+
     @asynccontextmanager
     async def atomic(self) -> AsyncIterator[Staged]:
         # One explicit transaction: Neo4j keeps it invisible to readers until it commits and
         # rolls it back on any error. Its size is bounded by the server's transaction memory
-        # (dbms.memory.transaction.total.max).
-        async with self._driver.session(database=self._database) as session:
+        # (db.memory.transaction.max, dbms.memory.transaction.total.max): a load larger than
+        # that goes in steps (`in_steps`, queries/journal.py).
+        if self.in_steps:
+            async with journal.in_steps(self) as staged:
+                yield staged
+            return
+        await journal.recover(self)  # a unit of work in steps that a dead process left
+        async with self._session() as session:
             tx = await session.begin_transaction(timeout=None)
             staged = Staged(_TransactionRunner(tx))
             staged.store.stats = self.stats
@@ -108,6 +148,11 @@ class Neo4jStore(GraphStore):
                     await tx.rollback()
                 else:
                     await tx.commit()
+
+    def exclusive(self) -> AbstractAsyncContextManager[None]:
+        # Transactions isolate each other, but not from a unit of work in steps, whose steps
+        # commit one by one: a change takes the same lock (finishing a dead one's first).
+        return journal.locked(self)
 
     async def schema_statements(self) -> list[str]:
         records, _, _ = await self._execute(NEO4J_LIST_CONSTRAINTS, {}, write=False)

@@ -28,6 +28,14 @@ class StoreSettings(BaseSettings):
     )
     graph: str = Field(default="cxgraph", description="Name of the graph on the embedded engine.")
     query_timeout_s: float = Field(default=30.0, gt=0, description="Timeout of one query.")
+    load_in_steps: bool = Field(
+        default=False,
+        description="Write each load in steps that commit one by one, after an undo step "
+        "kept in the graph (queries/journal.py), instead of in one Neo4j transaction or in a "
+        "copy of the embedded graph: for loads larger than the Neo4j server's transaction "
+        "memory, or embedded graphs much larger than their loads. Still all or nothing, "
+        "but readers see the load as it goes.",
+    )
     neo4j_uri: str | None = Field(
         default=None,
         validation_alias=AliasChoices("CXGRAPH_NEO4J_URI", "NEO4J_URI"),

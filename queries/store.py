@@ -146,17 +146,23 @@ class QueryRunner(ABC):
         write: bool,
         timeout_s: float | None = None,
         max_rows: int | None = None,
+        once: bool = False,
     ) -> Result:
         """Run one query, counting it; every query of every caller passes here.
 
         `timeout_s` replaces the store's timeout for this query; with `max_rows`, at most that
-        many rows come back (for analysts' queries: Neo4j stops fetching there).
+        many rows come back (for analysts' queries: Neo4j stops fetching there). With `once`,
+        a write runs at most once: never retried, even after an error that leaves unknown
+        whether it ran (`_run_once`).
         """
         started = time.perf_counter()
         try:
-            result = await self._run(
-                query.text, params, write=write, timeout_s=timeout_s, max_rows=max_rows
-            )
+            if once:
+                result = await self._run_once(query.text, params)
+            else:
+                result = await self._run(
+                    query.text, params, write=write, timeout_s=timeout_s, max_rows=max_rows
+                )
         except QueryError as exc:
             raise self._failed(query.name, exc) from exc
         self._done(query.name, result.engine_ms, started)
@@ -170,6 +176,11 @@ class QueryRunner(ABC):
         done = asyncio.get_running_loop().create_future()
         done.set_result(await self.write(name, params))
         return done
+
+    async def _run_once(self, text: str, params: Params) -> Result:
+        """Send one write that the engine runs at most once; Neo4j's driver retries the
+        writes of `_run` on transient errors, which may run a write twice."""
+        return await self._run(text, params, write=True)
 
     def _done(self, name: str, engine_ms: float, started: float) -> None:
         """Count a query that ran, and tell the listeners."""
@@ -205,6 +216,9 @@ class GraphStore(QueryRunner):
 
     engine: str
     """Short name of the engine: `falkordb` or `neo4j`."""
+    in_steps: bool = False
+    """True when `atomic` writes in steps that commit one by one, each after its undo step
+    (queries/journal.py), instead of in one transaction or copy."""
 
     @abstractmethod
     async def schema_statements(self) -> list[str]:
@@ -233,6 +247,14 @@ class GraphStore(QueryRunner):
         overwrite it. Raises `GraphBusy` while a unit of work runs; no lock on engines whose
         transactions isolate units of work themselves."""
         return nullcontext()
+
+    async def recover(self) -> str | None:
+        """Finish a unit of work in steps whose process died (queries/journal.py): undo it,
+        or keep it if it had committed. What was done; None when nothing was left. Raises
+        GraphBusy while a live process writes: it finishes its own unit of work."""
+        from queries import journal
+
+        return await journal.recover(self)
 
     async def after_bulk_load(self) -> None:
         """Called once a large load has been written; engines tidy up here."""

@@ -18,11 +18,14 @@ import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from loaders.pipeline import LoadReport, demo_sources, load, read_sources
+from loaders import pipeline
+from loaders.export import export_json
+from loaders.pipeline import DEMO_DIR, LoadReport, Source, demo_sources, load, read_sources
 from loaders.records import LoadProblem, NodeRecord
 from ontology.model import load_schema
 from queries.ddl import neo4j_statements
@@ -227,3 +230,46 @@ async def test_a_write_query_sent_as_a_read_is_refused(writable_store: Neo4jStor
     with pytest.raises(QueryError, match=node_query("upsert", "Team")):
         await writable_store.read(node_query("upsert", "Team"), {"rows": rows})
     assert await writable_store.read(node_query("get", "Team"), {"ids": [READ_PROBE_TEAM]}) == []
+
+
+async def test_a_load_in_steps_lands_whole_or_not_at_all(
+    demo_neo4j: Loaded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A load too large for one Neo4j transaction goes in steps (queries/journal.py), each
+    # committed after its undo step: the same guarantees, checked on the server.
+    store = demo_neo4j.store
+    teams = tmp_path / "teams.csv"  # the demo's source, teams:teams.csv, renamed and grown
+    original = (DEMO_DIR / "teams.csv").read_text(encoding="utf-8")
+    teams.write_text(
+        original.replace("Web & CMS", "Web Platform") + "team-lab,Innovation Lab,team,,\n",
+        encoding="utf-8",
+    )
+    before = await dump_text(store, tmp_path / "before.jsonl")
+
+    async def fail(*_: Any) -> None:
+        raise RuntimeError("the load failed at its very end")
+
+    store.in_steps = True
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, "_write_run", fail)
+            with pytest.raises(RuntimeError, match="very end"):
+                await load(store, [Source("teams", teams)])
+        assert await dump_text(store, tmp_path / "failed.jsonl") == before
+        report = await load(store, [Source("teams", teams)])
+        assert (report.nodes["Team"].created, report.nodes["Team"].updated) == (1, 1)
+        for label in ("UnitOfWork", "UndoStep"):
+            assert (await store.read(node_query("count", label)))[0]["count"] == 0
+    finally:
+        teams.write_text(original, encoding="utf-8")
+        await load(store, [Source("teams", teams)], prune=True)  # the demo company again
+        store.in_steps = False
+    assert await dump_text(store, tmp_path / "after.jsonl") != before  # load runs recorded
+    (web,) = await store.read(node_query("get", "Team"), {"ids": ["team-web"]})
+    assert web["node"]["name"] == "Web & CMS"
+    assert await store.read(node_query("get", "Team"), {"ids": ["team-lab"]}) == []
+
+
+async def dump_text(store: GraphStore, path: Path) -> bytes:
+    await export_json(store, path)
+    return path.read_bytes()

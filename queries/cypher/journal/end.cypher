@@ -1,0 +1,13 @@
+// Release the lock that unit of work $unit holds, once its undo steps are deleted.
+//
+// Parameters:
+//   $id     string  the lock's id, "graph"
+//   $unit   string  the unit of work
+//   $agent  string  who runs it
+//
+// Returns one row:
+//   released  integer  1, or 0 when $agent did not hold it for $unit
+OPTIONAL MATCH (u:UnitOfWork {id: $id})
+WHERE u.loadRun = $unit AND u.agent = $agent
+DELETE u
+RETURN count(u) AS released

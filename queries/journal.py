@@ -1,0 +1,374 @@
+"""Units of work in steps: each write commits on its own, after an undo step saying how to
+take it back, so that a unit of work larger than one transaction still lands whole or not
+at all.
+
+A Neo4j transaction holds its whole change in the server's memory; a load of millions of
+nodes does not fit. In steps, every write of the unit of work is a transaction of its own,
+and before it goes, an `UndoStep` node records the writes that undo it: for each generated
+query a load writes with (queries/generated.py), the graph's state before it — the nodes and
+relationships it will change or delete as they are, and which ones it will create.
+
+- **Commit** is one write: the `UnitOfWork` node's status becomes `committed`. Its undo
+  steps are deleted after.
+- **Failure** (an error, `Staged.discard`, Ctrl-C): the steps are undone, the last first,
+  and deleted.
+- **A process that dies** leaves its `UnitOfWork` and steps in the graph. Whoever next takes
+  the lock (a load, a change through the API, the API at start-up: `recover`) finishes
+  them: it undoes a running unit of work, or deletes the steps of a committed one.
+
+Undoing is idempotent: a step whose write never ran, or an undo cut short and run again,
+leaves the same graph. So the step is written before its write, and deleted after its
+undo; a created node or relationship is undone only if this load run created it (its
+`loadRun`). Steps and writes run once (`QueryRunner.execute(once=True)`): Neo4j's driver
+retries managed transactions, which could run a write twice.
+
+The `UnitOfWork` node is also the graph's write lock, held by one process (`agent`): no
+other load, and no API change (`locked`), interleaves. Its process says it is alive every
+`HEARTBEAT_S`; a unit of work silent for `LEASE_S`, or whose process on this host is gone,
+is dead, and the next writer takes its lock over (`journal/take_over`, one process wins)
+to finish it. A process that finds it lost its lock — its heartbeat, step or commit
+matches no lock of its own — writes no more and leaves the undoing to whoever took it.
+
+Readers see the steps as they commit: the unit of work is atomic against failures, not
+isolated from readers, unlike the single transaction (Neo4j) or the staging copy (the
+embedded engine) it replaces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from ontology.values import timestamp
+from queries.embedded import process_alive
+from queries.errors import CxGraphError, GraphBusy, QueryError
+from queries.generated import node_query, rel_query
+from queries.registry import NamedQuery, get_query
+from queries.store import Params, QueryRunner, Result, Staged, chunks
+
+log = logging.getLogger(__name__)
+
+LOCK_ID = "graph"
+"""Id of the one `UnitOfWork` node a graph may hold: the lock."""
+HEARTBEAT_S = 10.0
+LEASE_S = 60.0
+"""A unit of work whose process has been silent this long is dead (on another host)."""
+STEPS_PER_READ = 20
+FORGET_PER_WRITE = 1000
+
+Undo = list[tuple[str, dict[str, Any]]]
+"""Writes that undo one write: (generated query name, parameters), in order."""
+
+
+def agent() -> str:
+    """Who runs a unit of work: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@asynccontextmanager
+async def in_steps(store: QueryRunner, *, take_over: bool = False) -> AsyncIterator[Staged]:
+    """A unit of work in steps on `store` (see the module docstring).
+
+    Raises GraphBusy while another process's unit of work is under way. With `take_over`,
+    a unit of work found in the graph is dead whatever its heartbeat says: the caller holds
+    another lock that its process would hold if it were alive.
+    """
+    unit = await _begin(store, take_over=take_over)
+    runner = _Steps(store, unit)
+    staged = Staged(runner)
+    beating = asyncio.create_task(_heartbeat(store, unit, runner))
+    try:
+        try:
+            yield staged
+        finally:
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
+    except BaseException:
+        await _abandon(store, unit)
+        raise
+    if staged.discarded or not runner.steps:
+        await _undo(store, unit)
+    else:
+        params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
+        if runner.lost or not (await store.write("journal/commit", params)).rows:
+            raise _lost(unit)
+        await _forget(store, unit)
+    await _end(store, unit)
+
+
+@asynccontextmanager
+async def locked(store: QueryRunner) -> AsyncIterator[None]:
+    """Hold the graph's lock, as a unit of work in steps does, for a change made in one
+    query (an API mutation on Neo4j): no unit of work in steps runs meanwhile."""
+    unit = await _begin(store, take_over=False)
+    try:
+        yield
+    finally:
+        await _end(store, unit)
+
+
+async def recover(store: QueryRunner, *, take_over: bool = False) -> str | None:
+    """Finish a unit of work in steps whose process died: undo it, or, when it had
+    committed, delete its steps. Returns what was done (None: nothing was left). Raises
+    GraphBusy when the unit of work found is alive; `take_over` as for `in_steps`."""
+    rows = await store.write("journal/current")  # from the leader: the latest lock
+    if not rows.rows:
+        return None
+    (found,) = rows.rows
+    if not take_over and _alive(found):
+        raise _busy(found)
+    unit = found["unit"]
+    params = {"id": LOCK_ID, "unit": unit, "seen": found["agent"], "agent": agent()}
+    if not (await store.write("journal/take_over", params)).rows:
+        return None  # another process took it over meanwhile, and finishes it
+    if found["status"] == "committed":
+        await _forget(store, unit)
+        done = f"deleted the undo steps of unit of work {unit}, which had committed"
+    else:
+        undone = await _undo(store, unit)
+        done = f"undid unit of work {unit} of {found['agent']} ({undone} steps)"
+    await _end(store, unit)
+    log.warning("%s", done)
+    return done
+
+
+async def _begin(store: QueryRunner, *, take_over: bool) -> str:
+    """Take the lock for a new unit of work; its id."""
+    for _ in range(3):
+        unit = f"uow-{uuid.uuid4().hex[:12]}"
+        params = {"id": LOCK_ID, "unit": unit, "agent": agent(), "startedAt": timestamp()}
+        (row,) = (await store.write("journal/begin", params)).rows
+        if row["unit"] == unit:
+            return unit
+        await recover(store, take_over=take_over)
+    raise GraphBusy("another process keeps taking the graph's lock; try again later")
+
+
+def _alive(unit: dict[str, Any]) -> bool:
+    """Whether the process of a unit of work found in the graph may still be running: it
+    said so less than `LEASE_S` ago, and, on this host, its process is there."""
+    host, _, pid = str(unit["agent"]).rpartition(":")
+    if host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid)):
+        return False
+    return unit["idleMs"] is not None and unit["idleMs"] < LEASE_S * 1000
+
+
+def _busy(unit: dict[str, Any]) -> GraphBusy:
+    return GraphBusy(
+        f"a load or change ({unit['agent']}, unit of work {unit['unit']} started "
+        f"{unit['startedAt']}) is writing to the graph; try again when it has finished. If its "
+        f"process is gone, the next writer undoes it once it has been silent for {LEASE_S:.0f} s"
+    )
+
+
+def _lost(unit: str) -> GraphBusy:
+    return GraphBusy(
+        f"unit of work {unit} lost the graph's lock: it was silent for longer than "
+        f"{LEASE_S:.0f} s, and another process took the lock over to undo it; run it again"
+    )
+
+
+async def _heartbeat(store: QueryRunner, unit: str, runner: _Steps) -> None:
+    """Say every HEARTBEAT_S that the unit of work is alive, until cancelled; note when
+    the lock was lost. An engine that does not answer is the unit of work's own writes'
+    error to report, not this task's."""
+    params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
+    while True:
+        await asyncio.sleep(HEARTBEAT_S)
+        try:
+            if not (await store.write("journal/heartbeat", params)).rows:
+                runner.lost = True
+                return
+        except CxGraphError as exc:
+            log.warning("unit of work %s: heartbeat failed: %s", unit, exc)
+
+
+async def _abandon(store: QueryRunner, unit: str) -> None:
+    """Undo a unit of work that failed, if it still holds the lock (otherwise whoever took
+    it over does); if that fails too, the next writer undoes it."""
+    try:
+        params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
+        if (await store.write("journal/heartbeat", params)).rows:
+            await asyncio.shield(_undo_and_end(store, unit))
+    except Exception as exc:
+        log.error(
+            "unit of work %s failed and could not be undone now (%s); the next load, the "
+            "API's start or `cxgraph recover` undoes it",
+            unit,
+            exc,
+        )
+
+
+async def _undo_and_end(store: QueryRunner, unit: str) -> None:
+    await _undo(store, unit)
+    await _end(store, unit)
+
+
+async def _undo(store: QueryRunner, unit: str) -> int:
+    """Undo the steps of `unit`, the last first, deleting each once undone; how many."""
+    undone = 0
+    while steps := await store.read("journal/steps", {"unit": unit, "limit": STEPS_PER_READ}):
+        for step in steps:
+            for name, params in json.loads(step["undo"]):
+                await store.write(name, params)
+            await store.write(node_query("delete", "UndoStep"), {"ids": [step["id"]]})
+            undone += 1
+    return undone
+
+
+async def _forget(store: QueryRunner, unit: str) -> None:
+    """Delete the steps of `unit` without undoing them."""
+    params = {"unit": unit, "limit": FORGET_PER_WRITE}
+    while True:
+        (row,) = (await store.write("journal/forget_steps", params)).rows
+        if row["deleted"] < FORGET_PER_WRITE:
+            return
+
+
+async def _end(store: QueryRunner, unit: str) -> None:
+    await store.write("journal/end", {"id": LOCK_ID, "unit": unit, "agent": agent()})
+
+
+class _Steps(QueryRunner):
+    """Runs a unit of work's queries on the store, each write after its undo step."""
+
+    def __init__(self, store: QueryRunner, unit: str) -> None:
+        super().__init__()
+        self.stats = store.stats
+        self.listeners = store.listeners
+        self._store = store
+        self._unit = unit
+        self.steps = 0
+        self.lost = False
+
+    async def execute(
+        self,
+        query: NamedQuery,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+        once: bool = False,
+    ) -> Result:
+        if not write:
+            return await self._store.execute(
+                query, params, write=False, timeout_s=timeout_s, max_rows=max_rows
+            )
+        if self.lost:
+            raise _lost(self._unit)
+        undo = await undo_of(self._store, query.name, params)
+        self.steps += 1
+        step = {
+            "lock": LOCK_ID,
+            "unit": self._unit,
+            "agent": agent(),
+            "id": f"{self._unit}/{self.steps:09d}",
+            "undo": json.dumps(undo, ensure_ascii=False, separators=(",", ":")),
+        }
+        # each runs once: a write the driver retried after a commit whose answer was lost
+        # would run twice (a relationship created twice, say)
+        recorded = await self._store.execute(get_query("journal/step"), step, write=True, once=True)
+        if not recorded.rows:
+            self.lost = True
+            raise _lost(self._unit)
+        return await self._store.execute(query, params, write=True, once=True)
+
+    async def _run(
+        self,
+        text: str,
+        params: Params,
+        *,
+        write: bool,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:  # pragma: no cover - execute goes to the store
+        raise NotImplementedError
+
+
+async def undo_of(store: QueryRunner, name: str, params: Params) -> Undo:
+    """The writes that would undo the generated write `name` with `params`, from the graph
+    as it is before it; QueryError for a write this cannot undo."""
+    verb, kind, spec = [*name.split("/", 2), "", ""][:3]
+    if kind == "node":
+        return await _undo_nodes(store, verb, spec, params, name)
+    if kind == "rel":
+        source, rel_type, target = spec.split("-")
+        return await _undo_rels(store, verb, (source, rel_type, target), params, name)
+    raise _cannot(name)
+
+
+async def _undo_nodes(store: QueryRunner, verb: str, label: str, params: Params, name: str) -> Undo:
+    if verb == "create":  # the rows are nodes known to be new, each with its loadRun
+        ids = [row[0] for row in params["rows"]]
+        return [(node_query("discard", label), {"ids": ids, "loadRun": params["loadRun"]})]
+    if verb == "upsert":
+        ids = [row["id"] for row in params["rows"]]
+    elif verb == "delete":
+        ids = list(params["ids"])
+    else:
+        raise _cannot(name)
+    old = {
+        row["node"]["id"]: row["node"]
+        for chunk in chunks(ids)
+        for row in await store.read(node_query("get", label), {"ids": chunk})
+    }
+    undo: Undo = []
+    if new := [i for i in dict.fromkeys(ids) if i not in old]:
+        undo.append((node_query("delete", label), {"ids": new}))
+    if old:
+        rows = [{"id": key, "props": props} for key, props in old.items()]
+        undo.append((node_query("restore", label), {"rows": rows}))
+    if verb == "delete" and old:  # their relationships go with them
+        links: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]]
+        links = defaultdict(dict)
+        for chunk in chunks(list(old)):
+            for row in await store.read(node_query("links", label), {"ids": chunk}):
+                triple = (row["source"], row["type"], row["target"])
+                links[triple][(row["from"], row["to"])] = row["props"]
+        for triple, found in sorted(links.items()):
+            rows = [{"from": a, "to": b, "props": props} for (a, b), props in found.items()]
+            undo.append((rel_query("restore", *triple), {"rows": rows}))
+    return undo
+
+
+async def _undo_rels(
+    store: QueryRunner, verb: str, triple: tuple[str, str, str], params: Params, name: str
+) -> Undo:
+    rows = params["rows"]
+    if verb == "create":  # the rows [[from, to]] are relationships known to be new
+        pairs = [{"from": a, "to": b} for a, b in rows]
+        return [(rel_query("discard", *triple), {"rows": pairs, "loadRun": params["loadRun"]})]
+    if verb not in {"upsert", "replace", "delete"}:
+        raise _cannot(name)
+    pairs = [{"from": row["from"], "to": row["to"]} for row in rows]
+    lookup = "others" if verb == "replace" else "get"
+    old = {
+        (row["from"], row["to"]): row["props"]
+        for chunk in chunks(pairs)
+        for row in await store.read(rel_query(lookup, *triple), {"rows": chunk})
+    }
+    undo: Undo = []
+    if verb == "upsert":
+        keys = {(pair["from"], pair["to"]) for pair in pairs}
+        if new := [{"from": a, "to": b} for a, b in sorted(keys - old.keys())]:
+            undo.append((rel_query("delete", *triple), {"rows": new}))
+    if old:
+        restore = [{"from": a, "to": b, "props": props} for (a, b), props in old.items()]
+        undo.append((rel_query("restore", *triple), {"rows": restore}))
+    return undo
+
+
+def _cannot(name: str) -> QueryError:
+    return QueryError(
+        f"query {name} cannot be undone: a unit of work in steps takes only the generated "
+        "create, upsert, replace and delete queries (queries/generated.py)"
+    )
