@@ -161,6 +161,14 @@ def load_command(
             "categories (for all: feedback-categories.yaml in the directory, if there).",
         ),
     ] = None,
+    in_steps: Annotated[
+        bool,
+        typer.Option(
+            "--in-steps",
+            help="Write in steps that commit one by one, each after its undo step, instead of "
+            "in one Neo4j transaction or a copy of the graph (CXGRAPH_LOAD_IN_STEPS).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary only.")] = False,
 ) -> None:
     """Validate FILES as one load and write what changed (nothing at all on any error)."""
@@ -208,6 +216,7 @@ def load_command(
         if path is None and directory is not None:
             path = directory_category_map(directory)
         categories = None if path is None else read_category_map(path)
+        store.in_steps = store.in_steps or in_steps
         if not dry_run:
             await store.apply_schema()
         with _progress(quiet=as_json) as progress:
@@ -264,6 +273,16 @@ def export_command(
     else:
         choices = ", ".join(["json", *EXPORT_FORMATS])
         raise typer.BadParameter(f"unknown format {fmt!r}; choose {choices}", param_hint="FORMAT")
+
+
+@app.command()
+def recover() -> None:
+    """Undo a load in steps whose process died (or finish one that had committed).
+
+    The next load and the API's start do it too; this is for when neither comes soon.
+    """
+    done = _with_store(lambda store: store.recover())
+    out.print(done or "Nothing to recover: no load in steps was left half-done.", highlight=False)
 
 
 @app.command()

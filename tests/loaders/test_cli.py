@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loaders.cli import app
+from queries.falkor import FalkorStore
 from queries.settings import get_store_settings
 
 runner = CliRunner(env={"COLUMNS": "200"})  # no wrapping inside error boxes
@@ -69,3 +70,23 @@ def test_invalid_settings_give_one_clear_line(
     result = runner.invoke(app, ["runs"])
     assert result.exit_code == 1
     assert "CXGRAPH_ENGINE=neo4j needs NEO4J_URI" in result.stderr
+
+
+def test_a_load_in_steps_copies_nothing_and_recover_says_what_it_did(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_copy(*_: object) -> None:
+        raise AssertionError("a load in steps writes to the graph itself")
+
+    monkeypatch.setattr(FalkorStore, "copy_to", no_copy)
+    loaded = runner.invoke(app, ["load", "demo", "--in-steps", "--json"])
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.stdout)["nodes"]["Team"]["created"] == 27
+
+    bad = tmp_path / "teams.csv"
+    bad.write_text("id,name,kind\nteam-web,Web,team\nteam-a,A,squad\n", encoding="utf-8")
+    failed = runner.invoke(app, ["load", "teams", str(bad), "--in-steps"])
+    assert failed.exit_code == 2
+    recovered = runner.invoke(app, ["recover"])
+    assert recovered.exit_code == 0, recovered.output
+    assert "Nothing to recover" in recovered.stdout

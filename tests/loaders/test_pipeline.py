@@ -421,3 +421,87 @@ async def test_feedback_scores_become_monthly_measurements(demo_store: FalkorSto
         assert node["sampleSize"] == len(scores)
         assert node["phase"] == "after"
         assert node["date"] == f"{month}-01"
+
+
+def newer_export(demo: Path) -> None:
+    """Change the demo company's files in every way a load writes: a renamed team and a new
+    one, a person with a new manager, a customer gone (for --prune) and feedback moved from
+    its touchpoint to a channel (its links and measurements derived again)."""
+    rewrite(demo / "teams.csv", {"team-web": {"name": "Web Platform"}})
+    with (demo / "teams.csv").open("a", encoding="utf-8") as teams:
+        teams.write("team-lab,Innovation Lab,team,team-digital,\n")
+    people = read_csv(demo / "people.csv")
+    person = next(p for p in people if p["manager"] not in ("", "p-ingrid-halvorsen"))
+    rewrite(demo / "people.csv", {person["id"]: {"manager": "p-ingrid-halvorsen"}})
+    with_feedback = {r["customer"] for r in read_csv(demo / "feedback.csv")}
+    quiet = next(r["id"] for r in read_csv(demo / "customers.csv") if r["id"] not in with_feedback)
+    rewrite(demo / "customers.csv", drop=quiet)
+    rewrite(demo / "feedback.csv", {"fb-0004": {"touchpoint": "", "channel": "ch-email"}})
+
+
+@pytest.mark.parametrize("in_steps", [False, True], ids=["in a copy", "in steps"])
+async def test_a_newer_export_failing_at_its_very_end_changes_nothing(
+    in_steps: bool, empty_store: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty_store.in_steps = in_steps
+    demo = copy_demo(tmp_path)
+    await load(empty_store, directory_sources(demo))
+    before = await snapshot(empty_store, tmp_path / "before.jsonl")
+    newer_export(demo)
+
+    async def fail(*_: Any) -> None:
+        raise RuntimeError("the engine went away before the load run was recorded")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "_write_run", fail)
+        with pytest.raises(RuntimeError, match="went away"):
+            await load(empty_store, directory_sources(demo), prune=True)
+    assert await snapshot(empty_store, tmp_path / "after.jsonl") == before
+    # the same load, not failing, changes the graph in each of those ways
+    report = await load(empty_store, directory_sources(demo), prune=True)
+    totals = report.totals()
+    assert min(totals["created"], totals["updated"], totals["deleted"]) > 0, totals
+    assert await snapshot(empty_store, tmp_path / "loaded.jsonl") != before
+    for label in ("UnitOfWork", "UndoStep"):
+        assert (await empty_store.read(node_query("count", label)))[0]["count"] == 0
+
+
+async def test_killing_a_load_in_steps_midway_is_undone_by_the_next_writer(
+    demo_store_copy: FalkorStore, tmp_path: Path
+) -> None:
+    # In steps, what a killed load wrote is in the graph until someone undoes it: the API at
+    # start-up, or the next load.
+    files = tmp_path / "enterprise"
+    generate(files, scale=0.1, seed=5)
+    before = await snapshot(demo_store_copy, tmp_path / "before.jsonl")
+    engine: EmbeddedEngine = demo_store_copy.embedded
+    env = {
+        **os.environ,
+        "CXGRAPH_DATA_DIR": str(engine.data_dir),
+        "CXGRAPH_GRAPH": "copy",
+        "CXGRAPH_LOAD_IN_STEPS": "true",
+    }
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "loaders.cli", "load", "all", str(files), "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        # wait until the load has written a few steps
+        while (await demo_store_copy.read(node_query("count", "UndoStep")))[0]["count"] < 5:
+            assert loader.poll() is None, "the load ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        loader.send_signal(signal.SIGKILL)
+    finally:
+        loader.wait(30)
+    assert await snapshot(demo_store_copy, tmp_path / "killed.jsonl") != before
+    done = await demo_store_copy.recover()  # as the API does when it starts
+    assert str(done).startswith("undid unit of work")
+    assert await snapshot(demo_store_copy, tmp_path / "after.jsonl") == before
+    assert (await demo_store_copy.read(node_query("count", "UndoStep")))[0]["count"] == 0
+    # and the next load goes through, although the killed one left its lock behind
+    demo_store_copy.in_steps = True
+    report = await load(demo_store_copy, directory_sources(files))
+    assert report.nodes["Customer"].created > 0
