@@ -39,7 +39,7 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
         assert speeds["relationships"] > 0
 
     counts = sections["generate"]["counts"]
-    for attempt in ("first", "again"):
+    for attempt in ("first", "again", "first_in_steps"):
         load = sections["load"][attempt]
         # every generated node and relationship was written
         labels = {k: v for k, v in counts.items() if not k.isupper()}
@@ -58,6 +58,8 @@ def test_a_tiny_run_reports_every_section(tmp_path: Path) -> None:
             abs=0.01,
         )
     assert sections["load"]["first"]["totals"]["unchanged"] == 0
+    # in steps, into a graph of its own: the same load, all new again
+    assert sections["load"]["first_in_steps"]["totals"] == sections["load"]["first"]["totals"]
     # loading the same files again finds everything unchanged
     again = sections["load"]["again"]["totals"]
     assert again["created"] == again["updated"] == again["deleted"] == 0
