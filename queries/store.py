@@ -244,8 +244,8 @@ class GraphStore(QueryRunner):
     def exclusive(self) -> AbstractAsyncContextManager[None]:
         """Hold the graph's write lock: for a change made in one query (each query is atomic
         on both engines) that must not land in the middle of a unit of work, which could
-        overwrite it. Raises `GraphBusy` while a unit of work runs; no lock on engines whose
-        transactions isolate units of work themselves."""
+        overwrite it. Raises `GraphBusy` while a unit of work runs. (Neo4j takes the lock of
+        units of work in steps, queries/journal.py; its transactions isolate the others.)"""
         return nullcontext()
 
     async def recover(self) -> str | None:
