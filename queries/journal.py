@@ -61,7 +61,9 @@ LOCK_ID = "graph"
 HEARTBEAT_S = 10.0
 LEASE_S = 60.0
 """A unit of work whose process has been silent this long is dead (on another host)."""
-STEPS_PER_READ = 20
+STEPS_PER_READ = 4
+"""Undo steps fetched at a time: one may hold a batch's worth of properties, or for deleted
+nodes all their relationships, several MB."""
 FORGET_PER_WRITE = 1000
 
 Undo = list[tuple[str, dict[str, Any]]]
