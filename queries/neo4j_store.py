@@ -200,13 +200,30 @@ class _TransactionRunner(QueryRunner):
         return _result(records, summary, list(cursor.keys()))
 
 
+_TOO_BIG = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.ClientError.General.TransactionOutOfMemoryError",
+    }
+)
+"""Codes of a transaction larger than the server's transaction memory (GQL 51N72, 51N73)."""
+
+
 @contextmanager
 def _domain_errors() -> Iterator[None]:
     """Driver errors as cxgraph's: a refused query, or a server that did not answer."""
     try:
         yield
     except Neo4jError as exc:
-        raise QueryError(exc.message or str(exc)) from exc
+        message = exc.message or str(exc)
+        if exc.code in _TOO_BIG:
+            message += (
+                " — the load does not fit in one transaction on this server: load it in steps "
+                "(`cxgraph load --in-steps`, or CXGRAPH_LOAD_IN_STEPS=true), or give "
+                "transactions more memory (db.memory.transaction.max, "
+                "dbms.memory.transaction.total.max)"
+            )
+        raise QueryError(message) from exc
     except DriverError as exc:  # ServiceUnavailable, SessionExpired, ...
         raise EngineUnavailable(f"Neo4j did not answer: {exc}") from exc
 
