@@ -361,6 +361,9 @@ class FalkorStore(GraphStore):
         finally:
             await connection.delete(lock)
 
+    async def idle(self) -> None:
+        await self._writes.idle()
+
     async def recover(self) -> str | None:
         connection = self._client.connection
         staging = f"{self._graph_name}~staging"

@@ -89,6 +89,26 @@ REL_CREATE = (
 )
 
 
+JOURNALED = (
+    # the write that follows, with the undo step that takes it back, in one transaction, and
+    # only while $agent holds the lock of unit of work $unit (queries/journal.py); $step is
+    # the step's id, $undo its writes as JSON. With the lock lost, nothing is written at all.
+    "MATCH (u:UnitOfWork {{id: $lock}}) WHERE u.loadRun = $unit AND u.agent = $agent "
+    "MERGE (s:UndoStep {{id: $step}}) SET s.loadRun = $unit, s.undo = $undo "
+    "WITH count(*) AS journaled WHERE journaled > 0 {Q}"
+)
+JOURNALED_VERBS = {
+    "node": ("create", "upsert", "delete"),
+    "rel": ("create", "upsert", "replace", "delete"),
+}
+"""The generated writes a unit of work in steps can undo, and so journal."""
+
+
+def journaled_query(name: str) -> str:
+    """Registry name of the generated write `name` with its undo step (JOURNALED)."""
+    return f"journaled/{name}"
+
+
 def create_columns(node_type: NodeType) -> tuple[str, ...]:
     """The properties of `node_type` that follow the id in a row of its create query, in
     row order."""
@@ -179,6 +199,10 @@ def generated_queries(schema: Schema) -> dict[str, str]:
             queries[nav_query(direction, source, rel_type, target)] = NAV_QUERY.format(
                 A=start, P=pattern, B=end, O=order
             )
+    for name, text in list(queries.items()):
+        verb, kind, _ = name.split("/", 2)
+        if verb in JOURNALED_VERBS.get(kind, ()):
+            queries[journaled_query(name)] = JOURNALED.format(Q=text)
     labels = sorted(schema.data_labels)
     for label in sorted(
         {target for _, rel_type, target in schema.endpoints() if rel_type == "OWNS"}

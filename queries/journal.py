@@ -4,9 +4,10 @@ at all.
 
 A Neo4j transaction holds its whole change in the server's memory; a load of millions of
 nodes does not fit. In steps, every write of the unit of work is a transaction of its own,
-and before it goes, an `UndoStep` node records the writes that undo it: for each generated
-query a load writes with (queries/generated.py), the graph's state before it — the nodes and
-relationships it will change or delete as they are, and which ones it will create.
+which also writes an `UndoStep` node recording the writes that undo it (one query,
+`journaled_query`): for each generated query a load writes with (queries/generated.py), the
+graph's state before it — the nodes and relationships it will change or delete as they
+are, and which ones it will create.
 
 - **Commit** is one write: the `UnitOfWork` node's status becomes `committed`. Its undo
   steps are deleted after.
@@ -16,18 +17,18 @@ relationships it will change or delete as they are, and which ones it will creat
   the lock (a load, a change through the API, the API at start-up: `recover`) finishes
   them: it undoes a running unit of work, or deletes the steps of a committed one.
 
-Undoing is idempotent: a step whose write never ran, or an undo cut short and run again,
-leaves the same graph. So the step is written before its write, and deleted after its
-undo; a created node or relationship is undone only if this load run created it (its
-`loadRun`). Steps and writes run once (`QueryRunner.execute(once=True)`): Neo4j's driver
-retries managed transactions, which could run a write twice.
+Undoing is idempotent: an undo cut short and run again leaves the same graph, so a step is
+deleted only after its undo; a created node or relationship is undone only if this load run
+created it (its `loadRun`). Writes run once (`QueryRunner.execute(once=True)`): Neo4j's
+driver retries managed transactions, which could run a write twice.
 
 The `UnitOfWork` node is also the graph's write lock, held by one process (`agent`): no
 other load, and no API change (`locked`), interleaves. Its process says it is alive every
 `HEARTBEAT_S`; a unit of work silent for `LEASE_S`, or whose process on this host is gone,
 is dead, and the next writer takes its lock over (`journal/take_over`, one process wins)
-to finish it. A process that finds it lost its lock — its heartbeat, step or commit
-matches no lock of its own — writes no more and leaves the undoing to whoever took it.
+to finish it. A process that lost its lock writes nothing more — its journaled writes, its
+heartbeat and its commit match no lock of its own — and leaves the undoing to whoever took
+it.
 
 Readers see the steps as they commit: the unit of work is atomic against failures, not
 isolated from readers, unlike the single transaction (Neo4j) or the staging copy (the
@@ -50,7 +51,7 @@ from typing import Any
 from ontology.values import timestamp
 from queries.embedded import process_alive
 from queries.errors import CxGraphError, GraphBusy, QueryError
-from queries.generated import node_query, rel_query
+from queries.generated import journaled_query, node_query, rel_query
 from queries.registry import NamedQuery, get_query
 from queries.store import Params, QueryRunner, Result, Staged, chunks
 
@@ -96,6 +97,7 @@ async def in_steps(store: QueryRunner, *, take_over: bool = False) -> AsyncItera
     except BaseException:
         await _abandon(store, unit)
         raise
+    await store.idle()  # every write sent has run (or failed, and failed the unit of work)
     if staged.discarded or not runner.steps:
         await _undo(store, unit)
     else:
@@ -197,6 +199,7 @@ async def _abandon(store: QueryRunner, unit: str) -> None:
     """Undo a unit of work that failed, if it still holds the lock (otherwise whoever took
     it over does); if that fails too, the next writer undoes it."""
     try:
+        await store.idle()  # a write still under way would land after the undo
         params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
         if (await store.write("journal/heartbeat", params)).rows:
             await asyncio.shield(_undo_and_end(store, unit))
@@ -240,12 +243,21 @@ async def _end(store: QueryRunner, unit: str) -> None:
 
 
 class _Steps(QueryRunner):
-    """Runs a unit of work's queries on the store, each write after its undo step."""
+    """Runs a unit of work's queries on the store, each write with its undo step, in one
+    query (`journaled_query`) that writes nothing once the lock is lost.
+
+    Where the store takes writes in order without waiting (the embedded engine,
+    `overlaps_writes`), so does this runner: a write's undo is read from the graph before
+    it is sent, maybe before the writes sent just before it have run. Undone last-first,
+    the steps still give back the graph before the unit of work: the first step touching an
+    item read it before any write of the unit of work touched it, and its undo runs last.
+    """
 
     def __init__(self, store: QueryRunner, unit: str) -> None:
         super().__init__()
         self.stats = store.stats
         self.listeners = store.listeners
+        self.overlaps_writes = store.overlaps_writes
         self._store = store
         self._unit = unit
         self.steps = 0
@@ -265,24 +277,44 @@ class _Steps(QueryRunner):
             return await self._store.execute(
                 query, params, write=False, timeout_s=timeout_s, max_rows=max_rows
             )
+        name, journaled = await self._journaled(query.name, params)
+        # once: a write the driver retried after a commit whose answer was lost would run
+        # twice (a relationship created twice, say)
+        return self._held(
+            await self._store.execute(get_query(name), journaled, write=True, once=True)
+        )
+
+    async def send_write(self, name: str, params: Params) -> asyncio.Future[Result]:
+        name, journaled = await self._journaled(name, params)
+        sent = await self._store.send_write(name, journaled)
+        return asyncio.ensure_future(self._checked(sent))
+
+    async def _checked(self, sent: asyncio.Future[Result]) -> Result:
+        return self._held(await sent)
+
+    async def _journaled(self, name: str, params: Params) -> tuple[str, dict[str, Any]]:
+        """The journaled write of `name` and its parameters, with the undo of `params` read
+        from the graph now."""
         if self.lost:
             raise _lost(self._unit)
-        undo = await undo_of(self._store, query.name, params)
+        undo = await undo_of(self._store, name, params)
         self.steps += 1
         step = {
             "lock": LOCK_ID,
             "unit": self._unit,
             "agent": agent(),
-            "id": f"{self._unit}/{self.steps:09d}",
+            "step": f"{self._unit}/{self.steps:09d}",
             "undo": json.dumps(undo, ensure_ascii=False, separators=(",", ":")),
         }
-        # each runs once: a write the driver retried after a commit whose answer was lost
-        # would run twice (a relationship created twice, say)
-        recorded = await self._store.execute(get_query("journal/step"), step, write=True, once=True)
-        if not recorded.rows:
+        return journaled_query(name), {**params, **step}
+
+    def _held(self, result: Result) -> Result:
+        """`result`, if the write ran: a journaled write that changed nothing at all, not even
+        its undo step, found the lock lost."""
+        if not any(result.counters.get(key) for key in ("nodes_created", "properties_set")):
             self.lost = True
             raise _lost(self._unit)
-        return await self._store.execute(query, params, write=True, once=True)
+        return result
 
     async def _run(
         self,

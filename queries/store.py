@@ -182,6 +182,11 @@ class QueryRunner(ABC):
         writes of `_run` on transient errors, which may run a write twice."""
         return await self._run(text, params, write=True)
 
+    async def idle(self) -> None:
+        """Return once no write sent by `send_write` is still under way (here each has run
+        by the time it is sent)."""
+        return None
+
     def _done(self, name: str, engine_ms: float, started: float) -> None:
         """Count a query that ran, and tell the listeners."""
         self._record(name, engine_ms)

@@ -505,3 +505,27 @@ async def test_killing_a_load_in_steps_midway_is_undone_by_the_next_writer(
     demo_store_copy.in_steps = True
     report = await load(demo_store_copy, directory_sources(files))
     assert report.nodes["Customer"].created > 0
+
+
+async def test_a_big_newer_export_in_steps_failing_at_its_end_changes_nothing(
+    empty_store: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many batches of every kind, their writes sent ahead of each other, each with its undo
+    # read from the graph before it is sent: undone, they give back the graph before.
+    empty_store.in_steps = True
+    older, newer = tmp_path / "older", tmp_path / "newer"
+    generate(older, scale=0.03, seed=11)
+    generate(newer, scale=0.03, seed=12)  # the same ids, other names, links and scores
+    await load(empty_store, directory_sources(older))
+    before = await snapshot(empty_store, tmp_path / "before.jsonl")
+
+    async def fail(*_: Any) -> None:
+        raise RuntimeError("the load failed at its very end")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "_write_run", fail)
+        with pytest.raises(RuntimeError, match="very end"):
+            await load(empty_store, directory_sources(newer), prune=True)
+    assert await snapshot(empty_store, tmp_path / "after.jsonl") == before
+    report = await load(empty_store, directory_sources(newer), prune=True)
+    assert report.totals()["updated"] > 1000, report.totals()
