@@ -439,6 +439,21 @@ def newer_export(demo: Path) -> None:
     rewrite(demo / "feedback.csv", {"fb-0004": {"touchpoint": "", "channel": "ch-email"}})
 
 
+async def load_failing_at_its_very_end(
+    store: FalkorStore, sources: list[Source], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load `sources` with --prune, failing once everything is written, before the load run
+    is recorded."""
+
+    async def fail(*_: Any) -> None:
+        raise RuntimeError("the engine went away before the load run was recorded")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "_write_run", fail)
+        with pytest.raises(RuntimeError, match="went away"):
+            await load(store, sources, prune=True)
+
+
 @pytest.mark.parametrize("in_steps", [False, True], ids=["in a copy", "in steps"])
 async def test_a_newer_export_failing_at_its_very_end_changes_nothing(
     in_steps: bool, empty_store: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -449,13 +464,7 @@ async def test_a_newer_export_failing_at_its_very_end_changes_nothing(
     before = await snapshot(empty_store, tmp_path / "before.jsonl")
     newer_export(demo)
 
-    async def fail(*_: Any) -> None:
-        raise RuntimeError("the engine went away before the load run was recorded")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "_write_run", fail)
-        with pytest.raises(RuntimeError, match="went away"):
-            await load(empty_store, directory_sources(demo), prune=True)
+    await load_failing_at_its_very_end(empty_store, directory_sources(demo), monkeypatch)
     assert await snapshot(empty_store, tmp_path / "after.jsonl") == before
     # the same load, not failing, changes the graph in each of those ways
     report = await load(empty_store, directory_sources(demo), prune=True)
@@ -519,13 +528,7 @@ async def test_a_big_newer_export_in_steps_failing_at_its_end_changes_nothing(
     await load(empty_store, directory_sources(older))
     before = await snapshot(empty_store, tmp_path / "before.jsonl")
 
-    async def fail(*_: Any) -> None:
-        raise RuntimeError("the load failed at its very end")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "_write_run", fail)
-        with pytest.raises(RuntimeError, match="very end"):
-            await load(empty_store, directory_sources(newer), prune=True)
+    await load_failing_at_its_very_end(empty_store, directory_sources(newer), monkeypatch)
     assert await snapshot(empty_store, tmp_path / "after.jsonl") == before
     report = await load(empty_store, directory_sources(newer), prune=True)
     assert report.totals()["updated"] > 1000, report.totals()
