@@ -92,8 +92,11 @@ REL_CREATE = (
 JOURNALED = (
     # the write that follows, with the undo step that takes it back, in one transaction, and
     # only while $agent holds the lock of unit of work $unit (queries/journal.py); $step is
-    # the step's id, $undo its writes as JSON. With the lock lost, nothing is written at all.
-    "MATCH (u:UnitOfWork {{id: $lock}}) WHERE u.loadRun = $unit AND u.agent = $agent "
+    # the step's id, $undo its writes as JSON. With the lock lost, nothing is written but the
+    # first SET, which locks the lock node so that the check after it reads the latest
+    # holder (see journal/take_over).
+    "MATCH (u:UnitOfWork {{id: $lock}}) SET u.heartbeatAt = u.heartbeatAt "
+    "WITH u WHERE u.loadRun = $unit AND u.agent = $agent "
     "MERGE (s:UndoStep {{id: $step}}) SET s.loadRun = $unit, s.undo = $undo "
     "WITH count(*) AS journaled WHERE journaled > 0 {Q}"
 )

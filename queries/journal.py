@@ -85,27 +85,32 @@ async def in_steps(store: QueryRunner, *, take_over: bool = False) -> AsyncItera
     another lock that its process would hold if it were alive.
     """
     unit = await _begin(store, take_over=take_over)
-    runner = _Steps(store, unit)
+    holder = _Holder(unit)
+    runner = _Steps(store, holder)
     staged = Staged(runner)
-    beating = asyncio.create_task(_heartbeat(store, unit, runner))
-    try:
+    async with _heartbeat(store, holder):  # until the lock is let go, whatever happens
         try:
             yield staged
-        finally:
-            beating.cancel()
-            await asyncio.gather(beating, return_exceptions=True)
-    except BaseException:
-        await _abandon(store, unit)
-        raise
-    await store.idle()  # every write sent has run (or failed, and failed the unit of work)
-    if staged.discarded or not runner.steps:
-        await _undo(store, unit)
-    else:
-        params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
-        if runner.lost or not (await store.write("journal/commit", params)).rows:
-            raise _lost(unit)
-        await _forget(store, unit)
-    await _end(store, unit)
+        except BaseException:
+            await _abandon(store, holder)
+            raise
+        await store.idle()  # every write sent has run (or failed, and failed the unit of work)
+        if staged.discarded or not runner.steps:
+            await _undo(store, holder)
+        else:
+            params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
+            if holder.lost or not (await store.write("journal/commit", params)).rows:
+                raise _lost(unit)
+            await _forget(store, unit)
+        await _end(store, unit)
+
+
+class _Holder:
+    """A unit of work whose lock this process holds, until `lost`."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.lost = False
 
 
 @asynccontextmanager
@@ -133,13 +138,15 @@ async def recover(store: QueryRunner, *, take_over: bool = False) -> str | None:
     params = {"id": LOCK_ID, "unit": unit, "seen": found["agent"], "agent": agent()}
     if not (await store.write("journal/take_over", params)).rows:
         return None  # another process took it over meanwhile, and finishes it
-    if found["status"] == "committed":
-        await _forget(store, unit)
-        done = f"deleted the undo steps of unit of work {unit}, which had committed"
-    else:
-        undone = await _undo(store, unit)
-        done = f"undid unit of work {unit} of {found['agent']} ({undone} steps)"
-    await _end(store, unit)
+    holder = _Holder(unit)
+    async with _heartbeat(store, holder):  # undoing a big load takes a while
+        if found["status"] == "committed":
+            await _forget(store, unit)
+            done = f"deleted the undo steps of unit of work {unit}, which had committed"
+        else:
+            undone = await _undo(store, holder)
+            done = f"undid unit of work {unit} of {found['agent']} ({undone} steps)"
+        await _end(store, unit)
     log.warning("%s", done)
     return done
 
@@ -180,50 +187,65 @@ def _lost(unit: str) -> GraphBusy:
     )
 
 
-async def _heartbeat(store: QueryRunner, unit: str, runner: _Steps) -> None:
-    """Say every HEARTBEAT_S that the unit of work is alive, until cancelled; note when
-    the lock was lost. An engine that does not answer is the unit of work's own writes'
-    error to report, not this task's."""
-    params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
-    while True:
-        await asyncio.sleep(HEARTBEAT_S)
-        try:
-            if not (await store.write("journal/heartbeat", params)).rows:
-                runner.lost = True
-                return
-        except CxGraphError as exc:
-            log.warning("unit of work %s: heartbeat failed: %s", unit, exc)
+@asynccontextmanager
+async def _heartbeat(store: QueryRunner, holder: _Holder) -> AsyncIterator[None]:
+    """Say every HEARTBEAT_S, for the `with` block, that the process holding the lock of
+    `holder` is alive; mark it `lost` when the lock was taken over. An engine that does not
+    answer is the unit of work's own writes' error to report, not this task's."""
+
+    async def beat() -> None:
+        params = {"id": LOCK_ID, "unit": holder.unit, "agent": agent()}
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                if not (await store.write("journal/heartbeat", params)).rows:
+                    holder.lost = True
+                    return
+            except CxGraphError as exc:
+                log.warning("unit of work %s: heartbeat failed: %s", holder.unit, exc)
+
+    beating = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        beating.cancel()
+        await asyncio.gather(beating, return_exceptions=True)
 
 
-async def _abandon(store: QueryRunner, unit: str) -> None:
+async def _abandon(store: QueryRunner, holder: _Holder) -> None:
     """Undo a unit of work that failed, if it still holds the lock (otherwise whoever took
     it over does); if that fails too, the next writer undoes it."""
     try:
         await store.idle()  # a write still under way would land after the undo
-        params = {"id": LOCK_ID, "unit": unit, "agent": agent()}
+        params = {"id": LOCK_ID, "unit": holder.unit, "agent": agent()}
         if (await store.write("journal/heartbeat", params)).rows:
-            await asyncio.shield(_undo_and_end(store, unit))
+            await asyncio.shield(_undo_and_end(store, holder))
     except Exception as exc:
         log.error(
             "unit of work %s failed and could not be undone now (%s); the next load, the "
             "API's start or `cxgraph recover` undoes it",
-            unit,
+            holder.unit,
             exc,
         )
 
 
-async def _undo_and_end(store: QueryRunner, unit: str) -> None:
-    await _undo(store, unit)
-    await _end(store, unit)
+async def _undo_and_end(store: QueryRunner, holder: _Holder) -> None:
+    await _undo(store, holder)
+    await _end(store, holder.unit)
 
 
-async def _undo(store: QueryRunner, unit: str) -> int:
-    """Undo the steps of `unit`, the last first, deleting each once undone; how many."""
+async def _undo(store: QueryRunner, holder: _Holder) -> int:
+    """Undo the steps of `holder`'s unit of work, the last first, deleting each once undone;
+    how many. Stops, with GraphBusy, once the lock is lost: whoever took it undoes the rest,
+    and two undoing at once could each put back a different step's state last."""
     undone = 0
-    while steps := await store.read("journal/steps", {"unit": unit, "limit": STEPS_PER_READ}):
+    params = {"unit": holder.unit, "limit": STEPS_PER_READ}
+    while steps := await store.read("journal/steps", params):
         for step in steps:
-            for name, params in json.loads(step["undo"]):
-                await store.write(name, params)
+            if holder.lost:
+                raise _lost(holder.unit)
+            for name, step_params in json.loads(step["undo"]):
+                await store.write(name, step_params)
             await store.write(node_query("delete", "UndoStep"), {"ids": [step["id"]]})
             undone += 1
     return undone
@@ -253,15 +275,14 @@ class _Steps(QueryRunner):
     item read it before any write of the unit of work touched it, and its undo runs last.
     """
 
-    def __init__(self, store: QueryRunner, unit: str) -> None:
+    def __init__(self, store: QueryRunner, holder: _Holder) -> None:
         super().__init__()
         self.stats = store.stats
         self.listeners = store.listeners
         self.overlaps_writes = store.overlaps_writes
         self._store = store
-        self._unit = unit
+        self._holder = holder
         self.steps = 0
-        self.lost = False
 
     async def execute(
         self,
@@ -295,25 +316,25 @@ class _Steps(QueryRunner):
     async def _journaled(self, name: str, params: Params) -> tuple[str, dict[str, Any]]:
         """The journaled write of `name` and its parameters, with the undo of `params` read
         from the graph now."""
-        if self.lost:
-            raise _lost(self._unit)
+        if self._holder.lost:
+            raise _lost(self._holder.unit)
         undo = await undo_of(self._store, name, params)
         self.steps += 1
         step = {
             "lock": LOCK_ID,
-            "unit": self._unit,
+            "unit": self._holder.unit,
             "agent": agent(),
-            "step": f"{self._unit}/{self.steps:09d}",
+            "step": f"{self._holder.unit}/{self.steps:09d}",
             "undo": json.dumps(undo, ensure_ascii=False, separators=(",", ":")),
         }
         return journaled_query(name), {**params, **step}
 
     def _held(self, result: Result) -> Result:
-        """`result`, if the write ran: a journaled write that changed nothing at all, not even
-        its undo step, found the lock lost."""
-        if not any(result.counters.get(key) for key in ("nodes_created", "properties_set")):
-            self.lost = True
-            raise _lost(self._unit)
+        """`result`, if the write ran: a journaled write that created no node, not even its
+        undo step (each step has an id of its own), found the lock lost."""
+        if not result.counters.get("nodes_created"):
+            self._holder.lost = True
+            raise _lost(self._holder.unit)
         return result
 
     async def _run(

@@ -271,3 +271,15 @@ async def test_a_change_holds_the_lock_of_units_of_work(demo_store_copy: FalkorS
 
 def test_this_process_is_who_runs_its_units_of_work() -> None:
     assert journal.agent() == f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def test_an_undo_stops_once_its_lock_is_lost(demo_store_copy: FalkorStore) -> None:
+    # two processes undoing at once could each put back another step's state last
+    await _left_by(demo_store_copy, f"{socket.gethostname()}:{await dead_pid()}", commit=False)
+    steps = (await bookkeeping(demo_store_copy))["UndoStep"]
+    (left,) = await demo_store_copy.read("journal/current")
+    holder = journal._Holder(left["unit"])
+    holder.lost = True
+    with pytest.raises(GraphBusy, match="lost the graph's lock"):
+        await journal._undo(demo_store_copy, holder)
+    assert (await bookkeeping(demo_store_copy))["UndoStep"] == steps
