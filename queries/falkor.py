@@ -309,12 +309,12 @@ class FalkorStore(GraphStore):
         # RENAME when it ends. A crash leaves the copy behind and the graph untouched. The
         # copy is made at the first write (`_Staging`): a unit of work that writes nothing,
         # such as a load of unchanged files, copies nothing.
-        # In steps (`in_steps`), the unit of work writes to the graph itself, after an undo
-        # step for each write (queries/journal.py): nothing is copied.
+        # In steps (`in_steps`), the unit of work writes to the graph itself, each write with
+        # its undo step (queries/journal.py): nothing is copied.
         connection = self._client.connection
         staging = f"{self._graph_name}~staging"
         async with self.exclusive():
-            await connection.delete(staging, _version_key(staging))  # a crashed one's copy
+            await self._drop_staging()  # a crashed one's copy
             if self.in_steps:
                 # the lock is ours: a unit of work in the graph is a dead process's
                 async with journal.in_steps(self, take_over=True) as staged:
@@ -333,7 +333,7 @@ class FalkorStore(GraphStore):
                 keep = not staged.discarded and await runner.written()
             except BaseException:
                 await runner.settle()
-                await connection.delete(staging, _version_key(staging))
+                await self._drop_staging()
                 raise
             if keep:
                 await connection.rename(staging, self._graph_name)
@@ -341,7 +341,7 @@ class FalkorStore(GraphStore):
                 await self._changed(self._graph_name)
             else:
                 await runner.settle()
-                await connection.delete(staging, _version_key(staging))
+                await self._drop_staging()
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
@@ -365,13 +365,16 @@ class FalkorStore(GraphStore):
         await self._writes.idle()
 
     async def recover(self) -> str | None:
-        connection = self._client.connection
-        staging = f"{self._graph_name}~staging"
         async with self.exclusive():
-            await connection.delete(staging, _version_key(staging))  # a crashed load's copy
-            if not await connection.exists(self._graph_name):
+            await self._drop_staging()  # a crashed load's copy
+            if not await self._client.connection.exists(self._graph_name):
                 return None
             return await journal.recover(self, take_over=True)
+
+    async def _drop_staging(self) -> None:
+        """Delete the staging copy of a unit of work (`atomic`), if there is one."""
+        staging = f"{self._graph_name}~staging"
+        await self._client.connection.delete(staging, _version_key(staging))
 
     async def after_bulk_load(self) -> None:
         # A crash right after a big load would replay every MERGE of it, slowly: rewrite now.

@@ -111,9 +111,7 @@ class Neo4jStore(GraphStore):
         with _domain_errors():
             async with self._session() as session:
                 cursor = await session.run(Query(text, timeout=self._timeout_s), dict(params))
-                records = await _fetch(cursor, None)
-                summary = await cursor.consume()
-        return _result(records, summary, list(cursor.keys()))
+                return _result(*await _first_records(None)(cursor))
 
     def _session(self) -> AsyncSession:
         """A session whose transactions the next `execute_query` read sees (in a cluster)."""
@@ -195,9 +193,7 @@ class _TransactionRunner(QueryRunner):
         # (the transaction's own timeout applies: a query inside it cannot have another)
         with _domain_errors():
             cursor = await self._tx.run(text, dict(params))
-            records = await _fetch(cursor, max_rows)
-            summary = await cursor.consume()
-        return _result(records, summary, list(cursor.keys()))
+            return _result(*await _first_records(max_rows)(cursor))
 
 
 _TOO_BIG = frozenset(
