@@ -294,8 +294,8 @@ class _Steps(QueryRunner):
         max_rows: int | None = None,
         once: bool = False,
     ) -> Result:
-        if not write:
-            return await self._store.execute(
+        if not write:  # counted once: this runner shares the store's stats (`_run`)
+            return await super().execute(
                 query, params, write=False, timeout_s=timeout_s, max_rows=max_rows
             )
         name, journaled = await self._journaled(query.name, params)
@@ -345,8 +345,11 @@ class _Steps(QueryRunner):
         write: bool,
         timeout_s: float | None = None,
         max_rows: int | None = None,
-    ) -> Result:  # pragma: no cover - execute goes to the store
-        raise NotImplementedError
+    ) -> Result:
+        # reads only: `execute` sends each write, journaled, through the store
+        return await self._store._run(
+            text, params, write=write, timeout_s=timeout_s, max_rows=max_rows
+        )
 
 
 async def undo_of(store: QueryRunner, name: str, params: Params) -> Undo:
